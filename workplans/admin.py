@@ -1,0 +1,167 @@
+"""The Secretariat's back office. Status changes go through the service, never a bare save."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Body,
+    Chairmanship,
+    Country,
+    Meeting,
+    Milestone,
+    PriorityArea,
+    Profile,
+    Project,
+    StatusChange,
+    StatusReport,
+    Target,
+    WorkPlan,
+)
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "group"]
+    list_filter = ["group"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Body)
+class BodyAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "name", "kind", "founded", "position"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "code"]
+    filter_horizontal = ["members"]
+    prepopulated_fields = {"code": ["short_name"]}
+
+
+class StatusReportInline(admin.TabularInline):
+    model = StatusReport
+    extra = 0
+    fields = ["meeting", "reported_on", "completed", "ongoing", "planned", "postponed", "source_title"]
+    autocomplete_fields = ["meeting"]
+
+
+class PriorityAreaInline(admin.TabularInline):
+    model = PriorityArea
+    extra = 0
+
+
+class ProjectInline(admin.TabularInline):
+    model = Project
+    extra = 0
+    fields = ["code", "title", "year", "status"]
+    readonly_fields = ["status"]
+    show_change_link = True
+
+
+@admin.register(WorkPlan)
+class WorkPlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "body", "start_year", "end_year", "predecessor"]
+    list_filter = ["body", "start_year"]
+    search_fields = ["title", "slug", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["predecessor"]
+    inlines = [PriorityAreaInline, StatusReportInline, ProjectInline]
+
+
+@admin.register(PriorityArea)
+class PriorityAreaAdmin(admin.ModelAdmin):
+    list_display = ["plan", "number", "title"]
+    list_filter = ["plan"]
+    search_fields = ["title"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "body", "kind", "start_date", "city", "host_country"]
+    list_filter = ["body", "kind", "host_country"]
+    search_fields = ["title", "edition", "city", "theme"]
+    date_hierarchy = "start_date"
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "channel", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "plan", "status", "year", "is_recurring", "status_changed_at"]
+    list_filter = ["plan__body", "plan", "status", "lead_countries", "is_recurring"]
+    search_fields = ["code", "title", "description"]
+    autocomplete_fields = ["plan", "priority_area", "carried_over_from", "adopted_at"]
+    filter_horizontal = ["lead_countries"]
+    readonly_fields = ["version", "status_changed_at", "status_changed_by"]
+    list_select_related = ["plan"]
+    inlines = [StatusChangeInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An existing project's status changes only through the audited status service.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "status"] if obj else fields
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    """The audit trail: readable, never editable, by anyone."""
+
+    list_display = ["changed_at", "project", "from_status", "to_status", "changed_by", "channel"]
+    list_filter = ["channel", "to_status", "project__plan"]
+    search_fields = ["project__code", "project__title", "note", "changed_by__username"]
+    list_select_related = ["project", "changed_by"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatusReport)
+class StatusReportAdmin(admin.ModelAdmin):
+    list_display = ["plan", "reported_on", "meeting", "completed", "ongoing", "planned", "postponed"]
+    list_filter = ["plan__body", "plan"]
+    search_fields = ["plan__title", "source_title", "notes"]
+    autocomplete_fields = ["plan", "meeting"]
+    list_select_related = ["plan", "meeting"]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["description", "plan", "target_percent", "end_year", "achieved_percent"]
+    list_filter = ["plan"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["description", "plan", "due_label", "due_date", "achieved_on"]
+    list_filter = ["plan"]
+
+
+@admin.register(Chairmanship)
+class ChairmanshipAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "body", "country", "start_year", "end_year"]
+    list_filter = ["body", "country"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "country"]
+    list_filter = ["country"]
+    search_fields = ["user__username", "user__email"]
+    autocomplete_fields = ["user", "country"]
+
+
+admin.site.site_header = _("ACCSM work-plan tracker")
+admin.site.site_title = _("ACCSM tracker")

@@ -1,0 +1,97 @@
+"""The dashboard and the plan page: the sources' figures, their source, constant query counts."""
+
+import itertools
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from workplans.models import Country, Project, WorkPlan
+
+from .conftest import make_body, make_meeting, make_plan, make_report
+
+S = Project.Status
+
+
+def test_dashboard_shows_the_reported_figures_and_their_source(client, sources):
+    html = client.get(reverse("dashboard")).content.decode()
+    for figure in ["22.6 %", "16.1 %", "61.3 %", "21.9 %", "12.5 %", "65.6 %"]:
+        assert figure in html
+    assert "ACCSM Work Plan 2021–2025" in html
+    assert "ACCSM+3 Work Plan 2021–2025" in html
+    assert "Reported at SOM, ACCSM 21" in html
+    assert "Reported at SOM+3, ACCSM 21" in html
+    assert "Commemorating 50 years of ASEAN–Japan friendship" in html
+
+
+def test_japans_proposal_is_pending_and_not_counted(client, sources):
+    plan = WorkPlan.objects.get(slug="accsm-plus-3-work-plan-2021-2025")
+    response = client.get(plan.get_absolute_url())
+    progress = response.context["progress"]
+    assert progress.pending == 1
+    assert progress.live is None  # only a proposal: the plan is not itemized
+    assert progress.figures.total == 32
+    assert "pending, not counted" in response.content.decode()
+
+
+def test_plan_page_shows_figures_history_and_action_lines(client, sources):
+    plan = WorkPlan.objects.get(slug="accsm-work-plan-2021-2025")
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert "22.6 %" in html and "16.1 %" in html and "61.3 %" in html
+    assert "Reported at SOM, ACCSM 21" in html
+    assert html.count('<li value="') == 5
+    assert "ACCSM Work Plan 2016–2020" in html  # its predecessor
+
+
+def test_a_plan_with_nothing_counted_shows_a_dash(client, db):
+    plan = make_plan(make_body(), "empty", statuses=[S.CANCELLED])
+    response = client.get(plan.get_absolute_url())
+    assert response.status_code == 200
+    assert 'data-figure="completion">—<' in response.content.decode()
+
+
+def test_unknown_plan_and_project_are_404(client, db):
+    assert client.get(reverse("plan_detail", args=["nope"])).status_code == 404
+    assert client.get(reverse("project_detail", args=[999])).status_code == 404
+
+
+def build(n_plans: int, n_projects: int) -> WorkPlan:
+    """n_plans plans over two bodies, each with a report and n_projects projects of mixed status."""
+    countries = [Country.objects.create(code=c, name=c, group="asean") for c in ("AA", "BB")]
+    bodies = [make_body("one"), make_body("two")]
+    statuses = itertools.cycle([S.COMPLETED, S.ONGOING, S.PLANNED, S.POSTPONED, S.PROPOSED])
+    plans = []
+    for i in range(n_plans):
+        body = bodies[i % 2]
+        plan = make_plan(body, f"plan-{i}", statuses=[next(statuses) for _ in range(n_projects)])
+        make_report(plan, make_meeting(body, day=f"2022-08-{1 + i % 28:02}"), completed=1)
+        plans.append(plan)
+    for project in Project.objects.all():
+        project.lead_countries.set(countries)
+    return plans[0]
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["dashboard", "plan"])
+def test_query_count_does_not_grow_with_the_data(client, page):
+    def measure(n_plans: int, n_projects: int) -> int:
+        # Each size is built inside a savepoint that is rolled back, so both start empty.
+        with transaction.atomic():
+            first = build(n_plans, n_projects)
+            url = reverse("dashboard") if page == "dashboard" else first.get_absolute_url()
+            queries = count_queries(client, url)
+            sizes = (WorkPlan.objects.count(), Project.objects.count())
+            transaction.set_rollback(True)
+        return queries, sizes
+
+    small, small_sizes = measure(3, 2)
+    large, large_sizes = measure(300, 20)
+    assert (small_sizes, large_sizes) == ((3, 6), (300, 6000))
+    assert small == large
