@@ -7,7 +7,9 @@ from django.core.management import call_command
 
 from workplans.models import Body, Country, Meeting, Project, StatusReport, WorkPlan
 
-FIXTURES = sorted(str(p) for p in (Path(__file__).resolve().parents[2] / "fixtures").glob("*.json"))
+FIXTURES = sorted(
+    str(p) for p in (Path(__file__).resolve().parents[2] / "fixtures").glob("*.json")
+)
 
 
 @pytest.fixture
@@ -17,38 +19,93 @@ def sources(db):
 
 
 def make_body(code="accsm", **kwargs) -> Body:
-    defaults = {"name": code.upper(), "short_name": code.upper(), "kind": Body.Kind.COOPERATION}
+    defaults = {
+        "name": code.upper(),
+        "short_name": code.upper(),
+        "kind": Body.Kind.COOPERATION,
+    }
     return Body.objects.create(code=code, **{**defaults, **kwargs})
 
 
 def make_plan(body: Body, slug: str, *, statuses=(), start_year=2021) -> WorkPlan:
     """A plan with one project per entry of `statuses`, coded P001, P002…"""
     plan = WorkPlan.objects.create(
-        body=body, title=f"Plan {slug}", slug=slug, start_year=start_year, end_year=start_year + 4
+        body=body,
+        title=f"Plan {slug}",
+        slug=slug,
+        start_year=start_year,
+        end_year=start_year + 4,
     )
     Project.objects.bulk_create(
-        Project(plan=plan, code=f"P{i:03}", title=f"Project {i} of {slug}", status=status)
+        Project(
+            plan=plan, code=f"P{i:03}", title=f"Project {i} of {slug}", status=status
+        )
         for i, status in enumerate(statuses, start=1)
     )
     return plan
 
 
-def make_meeting(body: Body, kind=Meeting.Kind.SOM, day="2022-08-02", **kwargs) -> Meeting:
-    return Meeting.objects.create(body=body, kind=kind, edition="ACCSM 21", start_date=day, **kwargs)
+def make_meeting(
+    body: Body, kind=Meeting.Kind.SOM, day="2022-08-02", **kwargs
+) -> Meeting:
+    return Meeting.objects.create(
+        body=body, kind=kind, edition="ACCSM 21", start_date=day, **kwargs
+    )
 
 
 def make_report(plan: WorkPlan, meeting: Meeting | None, **counts) -> StatusReport:
     return StatusReport.objects.create(
-        plan=plan, meeting=meeting, reported_on=meeting.start_date if meeting else "2022-08-02",
-        source_title="" if meeting else "A document", **counts,
+        plan=plan,
+        meeting=meeting,
+        reported_on=meeting.start_date if meeting else "2022-08-02",
+        source_title="" if meeting else "A document",
+        **counts,
     )
 
 
 @pytest.fixture
 def viet_nam(db) -> Country:
-    return Country.objects.get_or_create(code="VN", defaults={"name": "Viet Nam", "group": "asean"})[0]
+    return Country.objects.get_or_create(
+        code="VN", defaults={"name": "Viet Nam", "group": "asean"}
+    )[0]
 
 
 @pytest.fixture
 def japan(db) -> Country:
-    return Country.objects.get_or_create(code="JP", defaults={"name": "Japan", "group": "plus3"})[0]
+    return Country.objects.get_or_create(
+        code="JP", defaults={"name": "Japan", "group": "plus3"}
+    )[0]
+
+
+# The named users every test shares: one per role (plus an anonymous visitor: Django's client).
+def make_user(username: str, group: str | None = None, country: Country | None = None):
+    from django.contrib.auth.models import Group, User
+
+    from workplans.models import Profile
+
+    user = User.objects.create_user(username, password="correct horse battery staple")
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    if country:
+        Profile.objects.create(user=user, country=country)
+    return user
+
+
+@pytest.fixture
+def secretariat(db):
+    return make_user("secretariat", "Secretariat")
+
+
+@pytest.fixture
+def viewer(db):
+    return make_user("viewer", "Viewers")
+
+
+@pytest.fixture
+def official_vn(viet_nam):
+    return make_user("official_vn", "Officials", viet_nam)
+
+
+@pytest.fixture
+def official_jp(japan):
+    return make_user("official_jp", "Officials", japan)
