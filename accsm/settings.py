@@ -22,11 +22,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_list(name: str, default: str) -> list[str]:
-    return [
-        item.strip()
-        for item in os.environ.get(name, default).split(",")
-        if item.strip()
-    ]
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -108,9 +104,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
-    {
-        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
-    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -124,9 +118,7 @@ LOGOUT_REDIRECT_URL = "dashboard"
 # counted from login (enforced by workplans.middleware.absolute_session_limit).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(60 * 60 * 2)))
 SESSION_SAVE_EVERY_REQUEST = True
-SESSION_ABSOLUTE_SECONDS = int(
-    os.environ.get("SESSION_ABSOLUTE_SECONDS", str(60 * 60 * 12))
-)
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(60 * 60 * 12)))
 
 # Login throttling (django-axes): lock a username from one address after 5 failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -163,9 +155,7 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 # The tracker's own settings.
 ACCSM_PUBLIC_DASHBOARDS = env_bool("ACCSM_PUBLIC_DASHBOARDS", True)
 ACCSM_STALE_DAYS = int(os.environ.get("ACCSM_STALE_DAYS", "90"))
-ACCSM_IMPORT_MAX_BYTES = int(
-    os.environ.get("ACCSM_IMPORT_MAX_BYTES", str(5 * 1024 * 1024))
-)
+ACCSM_IMPORT_MAX_BYTES = int(os.environ.get("ACCSM_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -175,6 +165,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "3600"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    # Preloading is hard to undo, so it stays an explicit opt-in of each deployment.
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {
