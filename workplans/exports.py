@@ -1,0 +1,423 @@
+"""Exports of exactly what a table shows: its visible columns, its rows in its order.
+
+CSV and JSON stream from a database iterator and XLSX is written by openpyxl's write-only
+(constant-memory) workbook into a temporary file, so 100,000 rows never sit in memory.
+ODS is built in memory by odfpy and so is capped at ODS_MAX_ROWS.
+"""
+
+import csv
+import inspect
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.html import strip_tags
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_tables2 import Column
+from django_tables2.tables import Table
+from django_tables2.utils import A
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+FORMATS = tuple(CONTENT_TYPES)
+FORMAT_LABELS = {
+    "xlsx": gettext_lazy("Excel (XLSX)"),
+    "csv": gettext_lazy("CSV"),
+    "json": gettext_lazy("JSON"),
+    "ods": gettext_lazy("OpenDocument (ODS)"),
+}
+
+# Rows fetched (and their lead countries prefetched) per database round trip.
+CHUNK_SIZE = 2000
+# Rows per chunk of a streamed response.
+LINES_PER_CHUNK = 500
+# odfpy holds the whole document in memory: beyond this, CSV or XLSX.
+ODS_MAX_ROWS = 20_000
+
+# A spreadsheet runs a cell that begins with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportTooLarge(Exception):
+    """The table has more rows than the format can hold in memory."""
+
+
+@dataclass
+class Export:
+    """What is exported, said in the file name, the title row and the sheet name."""
+
+    title: str
+    filename_stem: str
+    sheet_name: str
+    filters: list[tuple[str, str]] = field(default_factory=list)
+    exported_at: datetime = field(default_factory=timezone.localtime)
+
+    def filename(self, export_format: str) -> str:
+        return f"{self.filename_stem}-{self.exported_at:%Y-%m-%d}.{export_format}"
+
+    @property
+    def heading(self) -> str:
+        """One line: what, which filters, when. It heads XLSX and ODS sheets."""
+        parts = [self.title]
+        if self.filters:
+            parts.append("; ".join(f"{label}: {value}" for label, value in self.filters))
+        when = date_format(self.exported_at, "Y-m-d H:i")
+        parts.append(
+            _("exported %(when)s (%(zone)s)")
+            % {"when": when, "zone": timezone.get_current_timezone_name()}
+        )
+        return " — ".join(parts)
+
+
+def neutralise(value):
+    """Prefix an apostrophe to text a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _plain(value):
+    """A cell's value as data: lazy strings resolved, markup dropped, dates and numbers kept."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        return strip_tags(value) if "<" in value else value
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value
+    return value
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    name: str
+    header: str
+    kind: str  # "percent" or "value"
+
+
+def columns(table: Table) -> list[ExportColumn]:
+    """The table's visible columns, in order, with plain-text headers."""
+    return [
+        ExportColumn(
+            name=bound.name,
+            header=strip_tags(str(bound.header)),
+            kind=getattr(bound.column, "export_kind", "value"),
+        )
+        for bound in table.columns
+        if not bound.column.exclude_from_export
+    ]
+
+
+def records(table: Table) -> Iterable:
+    """The table's rows, ordered and filtered as shown, across all its pages."""
+    data = table.data.data
+    if isinstance(data, QuerySet):
+        # Prefetches (lead countries) run once per chunk, not once per row.
+        return data.iterator(chunk_size=CHUNK_SIZE)
+    return data
+
+
+def row_count(table: Table) -> int:
+    data = table.data.data
+    return data.count() if isinstance(data, QuerySet) else len(data)
+
+
+def _getter(table: Table, name: str):
+    """record -> the cell's export value, as django-tables2's BoundRow.get_cell_value gives
+    it (value_<name>, else render_<name>, else the column's value(), of the accessor's value
+    or a choice's label), but set up once per column rather than once per cell."""
+    bound = table.columns[name]
+    column = bound.column
+    accessor = A(bound.accessor)
+    method = getattr(table, f"value_{name}", None) or getattr(table, f"render_{name}", None)
+    if method is None and not (
+        type(column).value is Column.value and type(column).render is Column.render
+    ):
+        method = column.value  # a column class of its own: ask it
+    wanted = set(inspect.signature(method).parameters) if method else set()
+    choices = False
+    model = getattr(table._meta, "model", None)
+    if model is not None:
+        try:
+            choices = bool(getattr(accessor.get_field(model), "choices", None))
+        except FieldDoesNotExist:
+            choices = False
+
+    def get(record):
+        try:
+            if choices:
+                holder, remainder = accessor.penultimate(record)
+                value = getattr(holder, f"get_{remainder}_display")()
+            else:
+                value = accessor.resolve(record)
+        except (AttributeError, KeyError, IndexError, TypeError, ValueError):
+            value = None
+        if value in column.empty_values:
+            return None
+        if method is None:
+            return value
+        arguments = {
+            "value": value,
+            "record": record,
+            "column": column,
+            "bound_column": bound,
+            "table": table,
+        }
+        return method(**{k: v for k, v in arguments.items() if k in wanted})
+
+    return get
+
+
+def rows(table: Table, cols: list[ExportColumn]) -> Iterator[list]:
+    """Each row's values as the table computes them for export (its value_<column> methods)."""
+    getters = [_getter(table, col.name) for col in cols]
+    for record in records(table):
+        yield [_plain(get(record)) for get in getters]
+
+
+def response(table: Table, export_format: str, export: Export) -> HttpResponse:
+    writer = {
+        "csv": csv_response,
+        "xlsx": xlsx_response,
+        "json": json_response,
+        "ods": ods_response,
+    }[export_format]
+    result = writer(table, export)
+    result["Content-Disposition"] = content_disposition_header(True, export.filename(export_format))
+    result["Cache-Control"] = "no-store"
+    return result
+
+
+# CSV ------------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object whose write() hands back what it is given (for csv.writer)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_cell(value, kind: str):
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return neutralise(value)
+
+
+def csv_response(table: Table, export: Export) -> StreamingHttpResponse:
+    cols = columns(table)
+
+    def lines() -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        # The byte-order mark tells Excel the file is UTF-8 (Vietnamese names survive).
+        yield "\ufeff" + writer.writerow([neutralise(c.header) for c in cols])
+        chunk = []
+        for values in rows(table, cols):
+            chunk.append(
+                writer.writerow([_csv_cell(v, c.kind) for v, c in zip(values, cols, strict=True)])
+            )
+            if len(chunk) >= LINES_PER_CHUNK:
+                yield "".join(chunk)
+                chunk = []
+        if chunk:
+            yield "".join(chunk)
+
+    return StreamingHttpResponse(lines(), content_type=CONTENT_TYPES["csv"])
+
+
+# JSON -----------------------------------------------------------------------------
+
+
+def _json_cell(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def json_response(table: Table, export: Export) -> StreamingHttpResponse:
+    """A list of objects keyed by the column headers, streamed like the CSV."""
+    cols = columns(table)
+    headers = [c.header for c in cols]
+
+    def lines() -> Iterator[str]:
+        yield "["
+        chunk, separator = [], "\n"
+        for values in rows(table, cols):
+            item = dict(zip(headers, map(_json_cell, values), strict=True))
+            chunk.append(separator + json.dumps(item, ensure_ascii=False))
+            separator = ",\n"
+            if len(chunk) >= LINES_PER_CHUNK:
+                yield "".join(chunk)
+                chunk = []
+        yield "".join(chunk) + "\n]\n"
+
+    return StreamingHttpResponse(lines(), content_type=CONTENT_TYPES["json"])
+
+
+# XLSX -----------------------------------------------------------------------------
+
+
+def _xlsx_text(value: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
+
+
+def xlsx_response(table: Table, export: Export) -> FileResponse:
+    """Written row by row by a write-only workbook into a temporary file, then streamed."""
+    cols = columns(table)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(export.sheet_name))
+    sheet.freeze_panes = "A3"
+    bold = Font(bold=True)
+
+    def styled(value, font=None, number_format=None):
+        cell = WriteOnlyCell(sheet, value=value)
+        if font:
+            cell.font = font
+        if number_format:
+            cell.number_format = number_format
+        return cell
+
+    sheet.append([styled(_xlsx_text(export.heading), Font(bold=True, size=12))])
+    sheet.append([styled(_xlsx_text(c.header), bold) for c in cols])
+    percent = [c.kind == "percent" for c in cols]
+    for values in rows(table, cols):
+        cells = []
+        for value, is_percent in zip(values, percent, strict=True):
+            if value is None:
+                cells.append(None)
+            elif is_percent:
+                cells.append(styled(Decimal(value) / 100, number_format="0.0%"))
+            elif isinstance(value, str):
+                cells.append(_xlsx_text(value))
+            else:
+                cells.append(value)  # numbers as numbers, dates as dates
+        sheet.append(cells)
+
+    # The file, not memory, holds the workbook; FileResponse streams and closes it.
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(spool, content_type=CONTENT_TYPES["xlsx"])
+
+
+def _sheet_title(name: str) -> str:
+    # Excel refuses these characters in sheet names, and names longer than 31.
+    for char in "[]:*?/\\":
+        name = name.replace(char, " ")
+    return name[:31] or "Sheet"
+
+
+# ODS ------------------------------------------------------------------------------
+
+
+def ods_response(table: Table, export: Export) -> HttpResponse:
+    from io import BytesIO
+
+    from odf import number, opendocument, style
+    from odf import table as odf_table
+    from odf import text as odf_text
+
+    if row_count(table) > ODS_MAX_ROWS:
+        raise ExportTooLarge(
+            _(
+                "This table has more than %(max)s rows, too many for an ODS file. "
+                "Export it as XLSX or CSV, or filter it first."
+            )
+            % {"max": f"{ODS_MAX_ROWS:,}"}
+        )
+    cols = columns(table)
+    document = opendocument.OpenDocumentSpreadsheet()
+
+    bold = style.Style(name="bold", family="table-cell")
+    bold.addElement(style.TextProperties(fontweight="bold"))
+    document.automaticstyles.addElement(bold)
+
+    date_style = number.DateStyle(name="iso-date")
+    for part in (
+        number.Year(style="long"),
+        number.Text(text="-"),
+        number.Month(style="long"),
+        number.Text(text="-"),
+        number.Day(style="long"),
+    ):
+        date_style.addElement(part)
+    document.styles.addElement(date_style)
+    date_cell = style.Style(name="date", family="table-cell", datastylename="iso-date")
+    document.automaticstyles.addElement(date_cell)
+
+    percent_style = number.PercentageStyle(name="percent")
+    percent_style.addElement(number.Number(decimalplaces="1", minintegerdigits="1"))
+    percent_style.addElement(number.Text(text="%"))
+    document.styles.addElement(percent_style)
+    percent_cell = style.Style(name="percent-cell", family="table-cell", datastylename="percent")
+    document.automaticstyles.addElement(percent_cell)
+
+    sheet = odf_table.Table(name=_sheet_title(export.sheet_name))
+    document.spreadsheet.addElement(sheet)
+
+    def text_cell(value: str, stylename=None):
+        cell = odf_table.TableCell(valuetype="string", stylename=stylename)
+        cell.addElement(odf_text.P(text=neutralise(value)))
+        return cell
+
+    def add_row(cells):
+        row = odf_table.TableRow()
+        for cell in cells:
+            row.addElement(cell)
+        sheet.addElement(row)
+
+    add_row([text_cell(export.heading, bold)])
+    add_row([text_cell(c.header, bold) for c in cols])
+    for values in rows(table, cols):
+        cells = []
+        for value, col in zip(values, cols, strict=True):
+            if value is None:
+                cells.append(odf_table.TableCell())
+            elif col.kind == "percent":
+                ratio = Decimal(value) / 100
+                cell = odf_table.TableCell(
+                    valuetype="percentage", value=str(ratio), stylename=percent_cell
+                )
+                cell.addElement(odf_text.P(text=f"{value}%"))
+                cells.append(cell)
+            elif isinstance(value, bool):
+                cells.append(text_cell(_("yes") if value else _("no")))
+            elif isinstance(value, int | float | Decimal):
+                cell = odf_table.TableCell(valuetype="float", value=str(value))
+                cell.addElement(odf_text.P(text=str(value)))
+                cells.append(cell)
+            elif isinstance(value, date):
+                cell = odf_table.TableCell(
+                    valuetype="date", datevalue=value.isoformat(), stylename=date_cell
+                )
+                cell.addElement(odf_text.P(text=value.isoformat()))
+                cells.append(cell)
+            else:
+                cells.append(text_cell(str(value)))
+        add_row(cells)
+
+    buffer = BytesIO()
+    document.save(buffer)
+    return HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES["ods"])

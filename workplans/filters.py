@@ -1,0 +1,196 @@
+"""Filters of the tables. Their choices come from small tables or one DISTINCT query each,
+never from loading the projects, so a form costs the same with 30 projects or 100,000."""
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import Body, Country, PriorityArea, Project, WorkPlan
+
+PAGE_SIZES = (25, 50, 100, 200)
+DEFAULT_PAGE_SIZE = PAGE_SIZES[0]
+
+
+class TableForm(forms.Form):
+    """The filter form, plus the page size: the URL holds the table's whole state."""
+
+    per_page = forms.TypedChoiceField(
+        label=_("Rows per page"),
+        choices=[(size, size) for size in PAGE_SIZES],
+        coerce=int,
+        required=False,
+        empty_value=DEFAULT_PAGE_SIZE,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["per_page"] = self.fields.pop("per_page")  # after the filters
+
+
+class TableFilterSet(django_filters.FilterSet):
+    class Meta:
+        form = TableForm
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # The form holds fields that are not filters (the page size): skip them.
+        for name, value in self.form.cleaned_data.items():
+            if name in self.filters:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @property
+    def page_size(self) -> int:
+        if self.is_bound and self.form.is_valid():
+            return self.form.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
+        return DEFAULT_PAGE_SIZE
+
+    def describe(self) -> list[tuple[str, str]]:
+        """The filters in use, as (label, value) in words: for export titles and headings."""
+        if not self.is_bound or not self.form.is_valid():
+            return []
+        described = []
+        for name, field in self.form.fields.items():
+            value = self.form.cleaned_data.get(name)
+            if name not in self.filters or value in (None, "", [], ()):
+                continue
+            if isinstance(field, forms.ModelChoiceField):
+                text = str(value)
+            elif isinstance(field, forms.ChoiceField):
+                labels = dict(field.choices)
+                values = value if isinstance(value, list) else [value]
+                text = ", ".join(str(labels.get(v, v)) for v in values)
+            else:
+                text = str(value)
+            described.append((str(field.label), text))
+        return described
+
+
+def project_years(plan: WorkPlan | None = None):
+    """Planned years that occur, from one DISTINCT query (a callable: run when the form is)."""
+
+    def choices():
+        projects = plan.projects.all() if plan else Project.objects.all()
+        years = (
+            projects.exclude(year=None).order_by("year").values_list("year", flat=True).distinct()
+        )
+        return [(str(year), str(year)) for year in years]
+
+    return choices
+
+
+def area_choices(plan: WorkPlan | None = None):
+    """Within a plan: its numbered areas with their titles. Across plans: the numbers in use."""
+
+    def choices():
+        if plan:
+            return [(str(a.number), str(a)) for a in plan.areas.all()]
+        numbers = (
+            PriorityArea.objects.order_by("number").values_list("number", flat=True).distinct()
+        )
+        return [(str(n), str(n)) for n in numbers]
+
+    return choices
+
+
+class ProjectFilter(TableFilterSet):
+    q = django_filters.CharFilter(
+        label=_("Code or title contains"), method="search", max_length=100
+    )
+    body = django_filters.ModelChoiceFilter(
+        label=_("Body"),
+        field_name="plan__body",
+        to_field_name="code",
+        queryset=Body.objects.all(),
+        empty_label=_("Any body"),
+    )
+    plan = django_filters.ModelChoiceFilter(
+        label=_("Work plan"),
+        field_name="plan",
+        to_field_name="slug",
+        queryset=WorkPlan.objects.all(),
+        empty_label=_("Any plan"),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"),
+        choices=Project.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+    )
+    lead_country = django_filters.ModelChoiceFilter(
+        label=_("Lead country"),
+        field_name="lead_countries",
+        to_field_name="code",
+        queryset=Country.objects.all(),
+        empty_label=_("Any country"),
+    )
+    area = django_filters.ChoiceFilter(
+        label=_("Priority area"),
+        field_name="priority_area__number",
+        choices=area_choices(),
+        empty_label=_("Any area"),
+    )
+    year = django_filters.ChoiceFilter(
+        label=_("Planned year"),
+        field_name="year",
+        choices=project_years(),
+        empty_label=_("Any year"),
+    )
+
+    class Meta(TableFilterSet.Meta):
+        model = Project
+        fields = ()
+
+    def __init__(self, *args, plan: WorkPlan | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        if plan is not None:
+            # Within one plan: body and plan are given; areas and years are the plan's own.
+            del self.filters["body"], self.filters["plan"]
+            self.filters["area"].extra["choices"] = area_choices(plan)
+            self.filters["year"].extra["choices"] = project_years(plan)
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value))
+
+
+def plan_periods():
+    def choices():
+        periods = (
+            WorkPlan.objects.order_by("-start_year", "-end_year")
+            .values_list("start_year", "end_year")
+            .distinct()
+        )
+        return [(f"{start}-{end}", f"{start}–{end}") for start, end in periods]
+
+    return choices
+
+
+class PlanFilter(TableFilterSet):
+    """Filters of the progress table and the annex: body and period."""
+
+    body = django_filters.ModelChoiceFilter(
+        label=_("Body"),
+        field_name="body",
+        to_field_name="code",
+        queryset=Body.objects.all(),
+        empty_label=_("Any body"),
+    )
+    period = django_filters.ChoiceFilter(
+        label=_("Period"),
+        choices=plan_periods(),
+        method="filter_period",
+        empty_label=_("Any period"),
+    )
+
+    class Meta:
+        model = WorkPlan
+        fields = ()
+        form = forms.Form  # one table, no pages: no page size
+
+    def filter_period(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        start, end = (int(year) for year in value.split("-"))
+        return queryset.filter(start_year=start, end_year=end)

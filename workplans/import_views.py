@@ -1,0 +1,379 @@
+"""Spreadsheet imports: upload → preview (every row validated) → confirm → applied."""
+
+import csv
+import io
+import secrets
+import time
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import imports
+from .exports import neutralise
+from .models import Country, Project, WorkPlan
+from .permissions import can_update_any, can_update_project, user_country
+
+SESSION_KEY = "accsm_import"
+# A preview waits this long for its confirmation; after that, upload again.
+PREVIEW_SECONDS = 30 * 60
+
+TITLES = {
+    imports.ITEMIZE: gettext_lazy("Itemize a plan"),
+    imports.STATUS: gettext_lazy("Batch status update"),
+}
+
+
+def may_import(user, kind: str) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if kind == imports.ITEMIZE:
+        return user.has_perms(["workplans.add_project", "workplans.change_project"])
+    return user.has_perm("workplans.update_status")
+
+
+def _kind_or_404(kind: str) -> str:
+    if kind not in imports.KINDS:
+        raise Http404(_("Unknown kind of import."))
+    return kind
+
+
+def _plans_for(user, kind: str) -> QuerySet[WorkPlan]:
+    plans = WorkPlan.objects.select_related("body")
+    if kind == imports.STATUS and not can_update_any(user):
+        # An official sees the plans holding projects their country leads.
+        country = user_country(user)
+        plans = plans.filter(projects__lead_countries=country).distinct()
+    return plans
+
+
+class UploadForm(forms.Form):
+    plan = forms.ModelChoiceField(label=gettext_lazy("Work plan"), queryset=WorkPlan.objects.none())
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet"),
+        allow_empty_file=True,  # refused by the importer, with its own message
+        help_text=gettext_lazy("An Excel workbook (.xlsx) or a CSV file saved as UTF-8."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def __init__(self, *args, plans: QuerySet[WorkPlan], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+        self.fields["plan"].to_field_name = "slug"
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    kinds = [
+        {
+            "kind": kind,
+            "title": TITLES[kind],
+            "help": imports.HELP_TEXT[kind],
+            "allowed": may_import(request.user, kind),
+        }
+        for kind in imports.KINDS
+    ]
+    return render(request, "workplans/imports/index.html", {"kinds": kinds})
+
+
+@login_required
+def upload(request: HttpRequest, kind: str) -> HttpResponse:
+    kind = _kind_or_404(kind)
+    if not may_import(request.user, kind):
+        raise PermissionDenied(_("You may not make this kind of import."))
+    plans = _plans_for(request.user, kind)
+    context = {
+        "kind": kind,
+        "title": TITLES[kind],
+        "help": imports.HELP_TEXT[kind],
+        "columns": imports.columns(kind),
+        "statuses": [label for _v, label in imports.status_choices(kind)],
+        "max_size": filesizeformat(settings.ACCSM_IMPORT_MAX_BYTES),
+    }
+    if request.method != "POST":
+        form = UploadForm(plans=plans, initial={"plan": request.GET.get("plan")})
+        return render(request, "workplans/imports/upload.html", {**context, "form": form})
+
+    # An oversized request is refused without reading it (Django spools big uploads to
+    # disk, not memory; the web server in front should cap request bodies as well).
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > settings.ACCSM_IMPORT_MAX_BYTES + 64 * 1024:
+        refusal = _("The file is larger than %(max)s, the largest accepted.") % {
+            "max": filesizeformat(settings.ACCSM_IMPORT_MAX_BYTES)
+        }
+        form = UploadForm(plans=plans)
+        return render(
+            request,
+            "workplans/imports/upload.html",
+            {**context, "form": form, "refusal": refusal},
+            status=400,
+        )
+
+    form = UploadForm(request.POST, request.FILES, plans=plans)
+    if not form.is_valid():
+        return render(
+            request,
+            "workplans/imports/upload.html",
+            {**context, "form": form},
+            status=400,
+        )
+    plan = form.cleaned_data["plan"]
+    upload_file = form.cleaned_data["file"]
+    try:
+        sheet, digest = imports.read_upload(upload_file)
+    except imports.FileRefused as refusal:
+        form.add_error("file", str(refusal))
+        return render(
+            request,
+            "workplans/imports/upload.html",
+            {**context, "form": form},
+            status=400,
+        )
+    preview = imports.build_preview(
+        kind=kind,
+        plan=plan,
+        sheet=sheet,
+        file_name=upload_file.name,
+        digest=digest,
+        by=request.user,
+    )
+    token = ""
+    request.session.pop(SESSION_KEY, None)
+    if preview.valid and preview.actions:
+        # The validated rows wait on the server; the browser only holds a random token.
+        token = secrets.token_urlsafe(24)
+        request.session[SESSION_KEY] = {
+            "token": token,
+            "user_id": request.user.pk,
+            "created": time.time(),
+            "preview": preview.to_session(),
+        }
+    return render(
+        request,
+        "workplans/imports/preview.html",
+        {
+            **context,
+            "plan": plan,
+            "preview": preview,
+            "counts": preview.counts(),
+            "token": token,
+        },
+        status=200 if preview.valid else 400,
+    )
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest) -> HttpResponse:
+    stored = request.session.get(SESSION_KEY)
+    token = request.POST.get("token", "")
+    if (
+        not stored
+        or not secrets.compare_digest(stored["token"], token)
+        or stored["user_id"] != request.user.pk
+    ):
+        messages.error(
+            request,
+            _("This preview is no longer waiting for confirmation. Upload the file again."),
+        )
+        return redirect("import_index")
+    preview = imports.Preview.from_session(stored["preview"])
+    del request.session[SESSION_KEY]
+    if time.time() - stored["created"] > PREVIEW_SECONDS:
+        messages.error(request, _("The preview expired. Upload the file again."))
+        return redirect("import_upload", kind=preview.kind)
+    if not may_import(request.user, preview.kind):
+        raise PermissionDenied(_("You may not make this kind of import."))
+    try:
+        counts = imports.apply(preview, by=request.user)
+    except imports.ImportConflict as conflict:
+        messages.error(
+            request,
+            _("Nothing was applied. %(reason)s") % {"reason": conflict},
+        )
+        return redirect("import_upload", kind=preview.kind)
+    plan = WorkPlan.objects.get(pk=preview.plan_id)
+    messages.success(
+        request,
+        _(
+            "Applied %(file)s to %(plan)s: %(create)s created, %(update)s updated, "
+            "%(audited)s status entries added to the projects' histories."
+        )
+        % {
+            "file": preview.file_name,
+            "plan": plan,
+            "create": counts["create"],
+            "update": counts["update"],
+            # A creation's first status is audited like a status change.
+            "audited": counts["create"] + counts["status"],
+        },
+    )
+    return redirect(plan.get_absolute_url())
+
+
+# ---------------------------------------------------------------------------------
+# Templates to download.
+
+
+def _template_rows(request: HttpRequest, kind: str, plan: WorkPlan | None) -> list[list]:
+    """Rows to fill in: the plan's projects when one is given, else one example row."""
+    columns = imports.columns(kind)
+    if plan is None:
+        return [[c.example for c in columns]]
+    projects = (
+        plan.projects.exclude(status=Project.Status.PROPOSED)
+        .select_related("priority_area")
+        .prefetch_related("lead_countries")
+    )
+    rows = []
+    for project in projects:
+        if kind == imports.STATUS and not can_update_project(request.user, project):
+            continue
+        values = {
+            "code": project.code,
+            "title": project.title,
+            "lead_countries": "; ".join(c.code for c in project.lead_countries.all()),
+            "priority_area": project.priority_area.number if project.priority_area else "",
+            "year": project.year or "",
+            "status": str(project.get_status_display()),
+            "description": project.description,
+        }
+        rows.append([values.get(c.name, "") for c in columns])
+    return rows or [[c.example for c in columns]]
+
+
+@login_required
+def template_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    kind = _kind_or_404(kind)
+    if fmt not in ("xlsx", "csv"):
+        raise Http404(_("Templates come as .xlsx or .csv."))
+    plan = None
+    if request.GET.get("plan"):
+        plan = WorkPlan.objects.filter(slug=request.GET["plan"]).first()
+    columns = imports.columns(kind)
+    rows = _template_rows(request, kind, plan)
+    stem = "accsm-import-" + ("plan-projects" if kind == imports.ITEMIZE else "status-updates")
+    if plan:
+        stem += f"-{plan.slug}"
+    filename = f"{stem}-template.{fmt}"
+
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([c.name for c in columns])
+        for row in rows:
+            writer.writerow([neutralise(v) for v in row])
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            _template_xlsx(kind, plan, columns, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _template_xlsx(kind: str, plan: WorkPlan | None, columns, rows) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    bold = Font(bold=True)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Projects") if kind == imports.ITEMIZE else _("Status updates")
+    sheet.append([c.name for c in columns])
+    for cell in sheet[1]:
+        cell.font = bold
+    for row in rows:
+        sheet.append([neutralise(v) for v in row])
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = (
+            48
+            if column.name
+            in (
+                "title",
+                "description",
+                "note",
+                "evidence",
+            )
+            else 16
+        )
+    statuses = [str(label) for _v, label in imports.status_choices(kind)]
+    status_col = [c.name for c in columns].index("status") + 1
+    letter = sheet.cell(row=1, column=status_col).column_letter
+    # A drop-down list of statuses (data validation, not a formula in any cell).
+    validation = DataValidation(
+        type="list", formula1='"' + ",".join(statuses) + '"', allow_blank=True
+    )
+    validation.error = _("Choose one of the statuses in the list.")
+    sheet.add_data_validation(validation)
+    validation.add(f"{letter}2:{letter}{imports.MAX_ROWS + 1}")
+
+    notes = workbook.create_sheet(_("Instructions"))
+    notes.append([str(TITLES[kind])])
+    notes["A1"].font = Font(bold=True, size=13)
+    notes.append([str(imports.HELP_TEXT[kind])])
+    notes.append(
+        [
+            _(
+                "Fill in the first sheet, one row per project, and keep its first row "
+                "(the column names). Type values, not formulas. Upload it as .xlsx, or "
+                "as CSV UTF-8."
+            )
+        ]
+    )
+    notes.append([])
+    notes.append([_("Column"), _("Required"), _("What to enter"), _("Example")])
+    for cell in notes[notes.max_row]:
+        cell.font = bold
+    for column in columns:
+        notes.append(
+            [
+                column.name,
+                _("yes") if column.required else _("no"),
+                column.help,
+                column.example,
+            ]
+        )
+    notes.append([])
+    notes.append([_("Allowed statuses"), _("Code")])
+    notes.cell(row=notes.max_row, column=1).font = bold
+    for value, label in imports.status_choices(kind):
+        notes.append([str(label), value])
+    if kind == imports.ITEMIZE:
+        notes.append([])
+        notes.append([_("Country codes"), _("Country")])
+        notes.cell(row=notes.max_row, column=1).font = bold
+        for country in Country.objects.all():
+            notes.append([country.code, country.name])
+    if plan is not None and kind == imports.ITEMIZE:
+        notes.append([])
+        notes.append([_("Priority areas of %(plan)s") % {"plan": plan.title}])
+        notes.cell(row=notes.max_row, column=1).font = bold
+        for area in plan.areas.all():
+            notes.append([area.number, area.title])
+    notes.append([])
+    notes.append([_("Template made on %(date)s.") % {"date": timezone.localdate().isoformat()}])
+    notes.column_dimensions["A"].width = 28
+    notes.column_dimensions["C"].width = 70
+    notes.column_dimensions["D"].width = 40
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
