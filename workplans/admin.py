@@ -1,8 +1,16 @@
 """The Secretariat's back office. Status changes go through the service, never a bare save."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .forms import StatusForm
 from .models import (
     Body,
     Chairmanship,
@@ -17,6 +25,8 @@ from .models import (
     Target,
     WorkPlan,
 )
+from .permissions import can_update_project
+from .services import StaleVersionError, project_set_status
 
 
 @admin.register(Country)
@@ -38,7 +48,15 @@ class BodyAdmin(admin.ModelAdmin):
 class StatusReportInline(admin.TabularInline):
     model = StatusReport
     extra = 0
-    fields = ["meeting", "reported_on", "completed", "ongoing", "planned", "postponed", "source_title"]
+    fields = [
+        "meeting",
+        "reported_on",
+        "completed",
+        "ongoing",
+        "planned",
+        "postponed",
+        "source_title",
+    ]
     autocomplete_fields = ["meeting"]
 
 
@@ -105,7 +123,84 @@ class ProjectAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # An existing project's status changes only through the audited status service.
         fields = list(super().get_readonly_fields(request, obj))
-        return [*fields, "status"] if obj else fields
+        return [*fields, "current_status"] if obj else fields
+
+    def get_exclude(self, request, obj=None):
+        return ["status"] if obj else super().get_exclude(request, obj)
+
+    @admin.display(description=_("status"))
+    def current_status(self, obj):
+        if obj.status == Project.Status.PROPOSED:
+            return format_html(
+                '{} — <a href="{}">{}</a>',
+                obj.get_status_display(),
+                obj.get_absolute_url(),
+                _("adopt or decline it on the project page"),
+            )
+        return format_html(
+            '{} — <a href="{}">{}</a>',
+            obj.get_status_display(),
+            reverse("admin:workplans_project_status", args=[obj.pk]),
+            _("change the status…"),
+        )
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/status/",
+                self.admin_site.admin_view(self.status_view),
+                name="workplans_project_status",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def status_view(self, request, object_id):
+        """Change a status from the admin: the same service, form and checks as the site."""
+        project = self.get_object(request, unquote(object_id))
+        if project is None:
+            raise Http404
+        if not can_update_project(request.user, project):
+            raise PermissionDenied
+        form = StatusForm(
+            request.POST or None, project=project, user=request.user, with_meeting=True
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                project_set_status(
+                    project=project,
+                    status=data["status"],
+                    by=request.user,
+                    expected_version=data["version"],
+                    note=data["note"],
+                    evidence_url=data["evidence_url"],
+                    meeting=data["meeting"],
+                    channel=StatusChange.Channel.ADMIN,
+                )
+            except StaleVersionError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return redirect(request.path)
+            except ValidationError as error:
+                for item in error.error_list:
+                    field = "note" if item.code == "note_required" else None
+                    form.add_error(field, item)
+            else:
+                self.message_user(
+                    request,
+                    _("%(code)s is now “%(status)s”.")
+                    % {"code": project.code, "status": project.get_status_display()},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:workplans_project_change", project.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": project,
+            "form": form,
+            "title": _("Change the status of %(code)s") % {"code": project.code},
+            "changes": project.changes.select_related("changed_by")[:10],
+        }
+        return TemplateResponse(request, "admin/workplans/project/change_status.html", context)
 
 
 @admin.register(StatusChange)
@@ -130,7 +225,15 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 @admin.register(StatusReport)
 class StatusReportAdmin(admin.ModelAdmin):
-    list_display = ["plan", "reported_on", "meeting", "completed", "ongoing", "planned", "postponed"]
+    list_display = [
+        "plan",
+        "reported_on",
+        "meeting",
+        "completed",
+        "ongoing",
+        "planned",
+        "postponed",
+    ]
     list_filter = ["plan__body", "plan"]
     search_fields = ["plan__title", "source_title", "notes"]
     autocomplete_fields = ["plan", "meeting"]

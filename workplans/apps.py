@@ -12,6 +12,11 @@ class WorkplansConfig(AppConfig):
         from .roles import sync_roles
 
         # After auth's own post_migrate handler has created this app's permissions.
-        post_migrate.connect(
-            sync_roles, sender=self, dispatch_uid="workplans_sync_roles"
-        )
+        post_migrate.connect(sync_roles, sender=self, dispatch_uid="workplans_sync_roles")
+
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+
+        from .middleware import logged_out, session_started
+
+        user_logged_in.connect(session_started, dispatch_uid="workplans_session_started")
+        user_logged_out.connect(logged_out, dispatch_uid="workplans_logged_out")

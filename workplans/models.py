@@ -64,9 +64,7 @@ class Body(models.Model):
     members = models.ManyToManyField(
         Country, verbose_name=_("member countries"), related_name="bodies", blank=True
     )
-    founded = models.PositiveSmallIntegerField(
-        _("founded (year)"), null=True, blank=True
-    )
+    founded = models.PositiveSmallIntegerField(_("founded (year)"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("display order"), default=0)
 
@@ -176,9 +174,7 @@ class Meeting(models.Model):
         _("note on the dates"),
         max_length=200,
         blank=True,
-        help_text=_(
-            "Say here when the sources give only the dates of the whole event."
-        ),
+        help_text=_("Say here when the sources give only the dates of the whole event."),
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
     online = models.BooleanField(_("held online"), default=False)
@@ -271,9 +267,7 @@ class Project(models.Model):
     )
     # Optimistic concurrency: every status change bumps it; a form carries the one it read.
     version = models.PositiveIntegerField(_("version"), default=1)
-    status_changed_at = models.DateTimeField(
-        _("status changed at"), null=True, blank=True
-    )
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("status changed by"),
@@ -356,18 +350,17 @@ class StatusChange(models.Model):
         IMPORT = "import", _("Spreadsheet import")
         COMMAND = "command", _("Command line")
 
+    # PROTECT: deleting a project must not erase its audit trail; cancel it instead.
     project = models.ForeignKey(
         Project,
         verbose_name=_("project"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="changes",
     )
     from_status = models.CharField(
         _("from status"), max_length=10, choices=Project.Status.choices, blank=True
     )
-    to_status = models.CharField(
-        _("to status"), max_length=10, choices=Project.Status.choices
-    )
+    to_status = models.CharField(_("to status"), max_length=10, choices=Project.Status.choices)
     note = models.TextField(_("note"), blank=True)
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
     meeting = models.ForeignKey(
@@ -472,9 +465,7 @@ class Target(models.Model):
         related_name="targets",
     )
     description = models.CharField(_("description"), max_length=400)
-    target_percent = models.DecimalField(
-        _("target (%)"), max_digits=5, decimal_places=1
-    )
+    target_percent = models.DecimalField(_("target (%)"), max_digits=5, decimal_places=1)
     start_year = models.PositiveSmallIntegerField(_("from year"))
     end_year = models.PositiveSmallIntegerField(_("by year"))
     achieved_percent = models.DecimalField(
@@ -513,9 +504,7 @@ class Milestone(models.Model):
     )
     description = models.CharField(_("description"), max_length=400)
     responsible = models.CharField(_("responsible"), max_length=200, blank=True)
-    due_label = models.CharField(
-        _("due"), max_length=40, help_text=_("As the source says it.")
-    )
+    due_label = models.CharField(_("due"), max_length=40, help_text=_("As the source says it."))
     due_date = models.DateField(_("due by"))
     outcome = models.TextField(
         _("outcome"),

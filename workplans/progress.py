@@ -19,9 +19,7 @@ def percent(part: int, whole: int) -> Decimal | None:
     """part ÷ whole as a percentage with one decimal place; None when nothing is counted."""
     if not whole:
         return None
-    return (Decimal(100) * part / whole).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -69,8 +67,5 @@ class Progress:
 
     def __add__(self, other: "Progress") -> "Progress":
         return Progress(
-            **{
-                f.name: getattr(self, f.name) + getattr(other, f.name)
-                for f in fields(self)
-            }
+            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
         )

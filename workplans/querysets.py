@@ -1,11 +1,36 @@
 """Reusable reads. Figures are counted by the database, in the query that lists the rows."""
 
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 # Kept as plain strings so that this module need not import the models that use it.
 STATUSES = ("completed", "ongoing", "planned", "postponed")
 REPORT_FIELDS = ("pk", "reported_on", *STATUSES)
+# Statuses someone still has to keep current; completed and cancelled projects never go stale.
+ACTIVE_STATUSES = ("planned", "ongoing", "postponed")
+
+
+def stale_q(cutoff, prefix: str = "") -> Q:
+    """Projects (reached through `prefix`) still active and not updated since `cutoff`."""
+    return Q(**{f"{prefix}status__in": ACTIVE_STATUSES}) & (
+        Q(**{f"{prefix}status_changed_at__lt": cutoff})
+        | Q(
+            **{
+                f"{prefix}status_changed_at__isnull": True,
+                f"{prefix}created_at__lt": cutoff,
+            }
+        )
+    )
 
 
 class WorkPlanQuerySet(models.QuerySet):
@@ -17,12 +42,9 @@ class WorkPlanQuerySet(models.QuerySet):
             f"live_{status}": Count("projects", filter=Q(projects__status=status))
             for status in STATUSES
         }
-        latest = StatusReport.objects.filter(plan=OuterRef("pk")).order_by(
-            "-reported_on", "-pk"
-        )
+        latest = StatusReport.objects.filter(plan=OuterRef("pk")).order_by("-reported_on", "-pk")
         reported = {
-            f"report_{field}": Subquery(latest.values(field)[:1])
-            for field in REPORT_FIELDS
+            f"report_{field}": Subquery(latest.values(field)[:1]) for field in REPORT_FIELDS
         }
         return (
             self.select_related("body")
@@ -43,3 +65,14 @@ class ProjectQuerySet(models.QuerySet):
 
     def led_by(self, country):
         return self.filter(lead_countries=country)
+
+    def with_staleness(self, cutoff):
+        """Annotate `last_update` (status change, else creation) and `is_stale` before `cutoff`."""
+        return self.annotate(
+            last_update=Coalesce("status_changed_at", "created_at"),
+            is_stale=Case(
+                When(stale_q(cutoff), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )

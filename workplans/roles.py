@@ -40,7 +40,5 @@ def sync_roles(**kwargs) -> None:
     for name, codenames in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="workplans", codename__in=codenames
-            )
+            Permission.objects.filter(content_type__app_label="workplans", codename__in=codenames)
         )

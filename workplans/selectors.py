@@ -1,12 +1,17 @@
 """Reads for the pages: plans with their figures, grouped by body, in a constant number of queries."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from itertools import groupby
 
-from django.db.models import Prefetch, QuerySet
+from django.conf import settings
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from .models import Body, Project, StatusReport, WorkPlan
+from .models import Body, Country, Project, StatusReport, WorkPlan
 from .progress import Progress
+from .querysets import stale_q
 
 
 @dataclass
@@ -85,4 +90,71 @@ def plan_projects(plan: WorkPlan) -> QuerySet[Project]:
         plan.projects.exclude(status=Project.Status.PROPOSED)
         .select_related("priority_area")
         .prefetch_related(Prefetch("lead_countries"))
+    )
+
+
+def stale_cutoff():
+    """Projects not updated since this moment are stale (settings.ACCSM_STALE_DAYS ago)."""
+    return timezone.now() - timedelta(days=settings.ACCSM_STALE_DAYS)
+
+
+@dataclass
+class PlanProjects:
+    """One plan's projects as listed on an official's page, stale ones flagged."""
+
+    plan: WorkPlan
+    projects: list[Project]
+
+    @property
+    def stale(self) -> int:
+        return sum(1 for p in self.projects if p.is_stale)
+
+
+def projects_led_by(country: Country, *, stale_only: bool = False) -> list[PlanProjects]:
+    """The projects `country` leads (proposals included), grouped by plan: two queries."""
+    projects = (
+        Project.objects.led_by(country)
+        .with_staleness(stale_cutoff())
+        .select_related("plan__body", "status_changed_by")
+        .prefetch_related("lead_countries")
+        .order_by("plan__body__position", "-plan__start_year", "plan__title", "code")
+    )
+    if stale_only:
+        projects = projects.filter(is_stale=True)
+    return [
+        PlanProjects(plan=plan, projects=list(items))
+        for plan, items in groupby(projects, key=lambda p: p.plan)
+    ]
+
+
+def countries_status() -> QuerySet[Country]:
+    """Per country leading anything: projects led, stale, completed, proposals, last update.
+
+    One aggregate query. Counts are distinct because two relations are joined at once.
+    """
+    cutoff = stale_cutoff()
+    led = ~Q(led_projects__status__in=[Project.Status.PROPOSED, Project.Status.CANCELLED])
+    return (
+        Country.objects.annotate(
+            led=Count("led_projects", filter=led, distinct=True),
+            completed=Count(
+                "led_projects",
+                filter=Q(led_projects__status=Project.Status.COMPLETED),
+                distinct=True,
+            ),
+            stale=Count("led_projects", filter=stale_q(cutoff, "led_projects__"), distinct=True),
+            proposals=Count(
+                "led_projects",
+                filter=Q(led_projects__status=Project.Status.PROPOSED),
+                distinct=True,
+            ),
+            last_update=Max(
+                Coalesce("led_projects__status_changed_at", "led_projects__created_at")
+            ),
+            officials_count=Count(
+                "officials", filter=Q(officials__user__is_active=True), distinct=True
+            ),
+        )
+        .filter(Q(led__gt=0) | Q(proposals__gt=0))
+        .order_by("-stale", "name")
     )

@@ -2,13 +2,19 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Meeting, Project, StatusChange
-from .permissions import can_update_any, can_update_project
+from .models import Country, Meeting, Project, StatusChange, WorkPlan
+from .permissions import (
+    can_decide_proposals,
+    can_update_any,
+    can_update_project,
+    user_country,
+)
 
 NOTE_REQUIRED = {Project.Status.POSTPONED, Project.Status.CANCELLED}
 
@@ -18,9 +24,18 @@ class StaleVersionError(Exception):
 
     def __init__(self, current: Project):
         self.current = current
+        message = _(
+            "Nothing was saved: %(code)s was changed since you opened it. It is now “%(status)s”"
+        ) % {"code": current.code, "status": current.get_status_display()}
+        if current.status_changed_by and current.status_changed_at:
+            message += _(", set by %(user)s on %(date)s") % {
+                "user": current.status_changed_by.get_username(),
+                "date": date_format(
+                    timezone.localtime(current.status_changed_at), "DATETIME_FORMAT"
+                ),
+            }
         super().__init__(
-            _("This project was changed since you opened it: it is now “%(status)s”.")
-            % {"status": current.get_status_display()}
+            message + ". " + _("Check its history, then submit again if still needed.")
         )
 
 
@@ -34,20 +49,22 @@ def check_transition(*, project: Project, status: str, by, note: str) -> None:
         )
     if status == project.status:
         raise ValidationError(
-            _("The project is already “%(status)s”.")
-            % {"status": project.get_status_display()},
+            _("The project is already “%(status)s”.") % {"status": project.get_status_display()},
             code="unchanged",
         )
     if Project.Status.PROPOSED in (status, project.status):
         raise ValidationError(
-            _(
-                "Proposals are adopted or declined by the Secretariat, not set by a status change."
-            ),
+            _("Proposals are adopted or declined by the Secretariat, not set by a status change."),
             code="proposal",
         )
     if project.status == Project.Status.COMPLETED and not can_update_any(by):
         raise ValidationError(
             _("Only the Secretariat may move a completed project back."), code="reopen"
+        )
+    # Else a declined proposal (cancelled) could be made planned, and counted, unadopted.
+    if project.status == Project.Status.CANCELLED and not can_update_any(by):
+        raise ValidationError(
+            _("Only the Secretariat may reopen a cancelled project."), code="reopen"
         )
     if status in NOTE_REQUIRED and not note.strip():
         raise ValidationError(
@@ -78,17 +95,48 @@ def project_set_status(
         raise StaleVersionError(_current(project))
     check_transition(project=project, status=status, by=by, note=note)
     if evidence_url:
-        URLValidator(message=_("The evidence link is not a valid web address."))(
-            evidence_url
-        )
+        URLValidator(message=_("The evidence link is not a valid web address."))(evidence_url)
 
+    return _apply_change(
+        project=project,
+        status=status,
+        by=by,
+        expected_version=expected_version,
+        note=note,
+        evidence_url=evidence_url,
+        channel=channel,
+        meeting=meeting,
+    )
+
+
+def _current(project: Project) -> Project:
+    return Project.objects.select_related("status_changed_by").get(pk=project.pk)
+
+
+def _apply_change(
+    *,
+    project: Project,
+    status: str,
+    by,
+    expected_version: int,
+    note: str = "",
+    evidence_url: str = "",
+    channel: str = StatusChange.Channel.WEB,
+    meeting: Meeting | None = None,
+    **fields,
+) -> StatusChange:
+    """Compare-and-set the status (and `fields`) from `expected_version`, then audit it.
+
+    Of concurrent writers from one version exactly one updates the row; the others get
+    StaleVersionError and write nothing.
+    """
     now = timezone.now()
-    # Compare-and-set: of concurrent writers from one version, exactly one updates a row.
     updated = Project.objects.filter(pk=project.pk, version=expected_version).update(
         status=status,
         version=F("version") + 1,
         status_changed_at=now,
         status_changed_by=by,
+        **fields,
     )
     if not updated:
         raise StaleVersionError(_current(project))
@@ -96,6 +144,8 @@ def project_set_status(
     from_status = project.status
     project.status, project.version = status, expected_version + 1
     project.status_changed_at, project.status_changed_by = now, by
+    for name, value in fields.items():
+        setattr(project, name, value)
     return StatusChange.objects.create(
         project=project,
         from_status=from_status,
@@ -109,5 +159,260 @@ def project_set_status(
     )
 
 
-def _current(project: Project) -> Project:
-    return Project.objects.select_related("status_changed_by").get(pk=project.pk)
+def _next_proposal_code(plan: WorkPlan) -> str:
+    """PROP-01, PROP-02…: a placeholder code the Secretariat may replace on adoption."""
+    taken = set(plan.projects.filter(code__startswith="PROP-").values_list("code", flat=True))
+    number = 1
+    while f"PROP-{number:02}" in taken:
+        number += 1
+    return f"PROP-{number:02}"
+
+
+@transaction.atomic
+def project_propose(
+    *,
+    plan: WorkPlan,
+    title: str,
+    by,
+    country: Country | None = None,
+    description: str = "",
+    year: int | None = None,
+    note: str = "",
+    channel: str = StatusChange.Channel.WEB,
+) -> Project:
+    """Record a country's proposal of a new activity: proposed, led by it, not yet counted.
+
+    An official proposes for their own country; the Secretariat records a proposal on a
+    country's behalf (`country`). The country must be a member of the plan's body.
+    """
+    if not by.is_active or not by.has_perm("workplans.propose_project"):
+        raise PermissionDenied(_("You may not propose activities."))
+    own = user_country(by)
+    if country is None:
+        country = own
+    if country is None:
+        raise ValidationError(_("Say which country proposes the activity."), code="no_country")
+    if country != own and not can_decide_proposals(by):
+        raise PermissionDenied(_("You may propose activities only on behalf of your own country."))
+    if not plan.body.members.filter(pk=country.pk).exists():
+        raise ValidationError(
+            _("%(country)s is not a member of %(body)s, which owns this plan.")
+            % {"country": country, "body": plan.body},
+            code="not_a_member",
+        )
+    if year is not None and not plan.start_year <= year <= plan.end_year:
+        raise ValidationError(
+            {
+                "year": _("The year must fall within the plan, %(period)s.")
+                % {"period": plan.period}
+            },
+            code="year_outside_plan",
+        )
+
+    now = timezone.now()
+    for _attempt in range(5):
+        project = Project(
+            plan=plan,
+            code=_next_proposal_code(plan),
+            title=title.strip(),
+            description=description.strip(),
+            year=year,
+            status=Project.Status.PROPOSED,
+            proposed_by=country,
+            status_changed_at=now,
+            status_changed_by=by,
+        )
+        project.full_clean()
+        try:
+            # A concurrent proposal may take the same code first: try the next one.
+            with transaction.atomic():
+                project.save()
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise ValidationError(_("Could not number the proposal; please submit again."), code="busy")
+    project.lead_countries.add(country)
+    StatusChange.objects.create(
+        project=project,
+        from_status="",
+        to_status=Project.Status.PROPOSED,
+        note=note.strip(),
+        changed_by=by,
+        channel=channel,
+        version=project.version,
+    )
+    return project
+
+
+def _check_decision(*, project: Project, by, expected_version: int) -> None:
+    if not can_decide_proposals(by):
+        raise PermissionDenied(_("Only the Secretariat adopts or declines proposals."))
+    if project.version != expected_version:
+        raise StaleVersionError(_current(project))
+    if project.status != Project.Status.PROPOSED:
+        raise ValidationError(
+            _("%(code)s is not a pending proposal: it is “%(status)s”.")
+            % {"code": project.code, "status": project.get_status_display()},
+            code="not_a_proposal",
+        )
+
+
+@transaction.atomic
+def proposal_adopt(
+    *,
+    project: Project,
+    meeting: Meeting,
+    by,
+    expected_version: int,
+    note: str = "",
+    channel: str = StatusChange.Channel.WEB,
+) -> StatusChange:
+    """The Secretariat records the meeting that adopted a proposal; it becomes planned."""
+    _check_decision(project=project, by=by, expected_version=expected_version)
+    if meeting is None:
+        raise ValidationError(
+            {"meeting": _("Say which meeting adopted the proposal.")},
+            code="meeting_required",
+        )
+    return _apply_change(
+        project=project,
+        status=Project.Status.PLANNED,
+        by=by,
+        expected_version=expected_version,
+        note=note,
+        channel=channel,
+        meeting=meeting,
+        adopted_at=meeting,
+    )
+
+
+@transaction.atomic
+def proposal_decline(
+    *,
+    project: Project,
+    reason: str,
+    by,
+    expected_version: int,
+    meeting: Meeting | None = None,
+    channel: str = StatusChange.Channel.WEB,
+) -> StatusChange:
+    """The Secretariat declines a proposal, with a reason; it becomes cancelled."""
+    _check_decision(project=project, by=by, expected_version=expected_version)
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("Give the reason the proposal is declined.")},
+            code="reason_required",
+        )
+    return _apply_change(
+        project=project,
+        status=Project.Status.CANCELLED,
+        by=by,
+        expected_version=expected_version,
+        note=reason,
+        channel=channel,
+        meeting=meeting,
+    )
+
+
+# Projects created or edited outside a status change (the itemizing import, the CLI).
+
+
+@transaction.atomic
+def project_create(
+    *,
+    plan: WorkPlan,
+    code: str,
+    title: str,
+    by,
+    status: str = Project.Status.PLANNED,
+    description: str = "",
+    year: int | None = None,
+    priority_area=None,
+    lead_countries: list[Country] | tuple = (),
+    note: str = "",
+    channel: str = StatusChange.Channel.WEB,
+) -> Project:
+    """Create an itemized project; its initial status is audited like any change."""
+    if not by.is_active or not by.has_perm("workplans.add_project"):
+        raise PermissionDenied(_("You may not create projects."))
+    if status == Project.Status.PROPOSED:
+        raise ValidationError(
+            _("Proposals are recorded with the proposal form, not created here."),
+            code="proposal",
+        )
+    if status in NOTE_REQUIRED and not note.strip():
+        raise ValidationError(
+            _("A note is required when a project is %(status)s.")
+            % {"status": Project.Status(status).label.lower()},
+            code="note_required",
+        )
+    if priority_area is not None and priority_area.plan_id != plan.pk:
+        raise ValidationError(_("The priority area belongs to another plan."), code="area_plan")
+    now = timezone.now()
+    project = Project(
+        plan=plan,
+        code=code.strip(),
+        title=title.strip(),
+        description=description.strip(),
+        year=year,
+        priority_area=priority_area,
+        status=status,
+        status_changed_at=now,
+        status_changed_by=by,
+    )
+    project.full_clean()
+    project.save()
+    project.lead_countries.set(lead_countries)
+    StatusChange.objects.create(
+        project=project,
+        from_status="",
+        to_status=status,
+        note=note.strip(),
+        changed_by=by,
+        channel=channel,
+        version=project.version,
+    )
+    return project
+
+
+@transaction.atomic
+def project_update_details(
+    *,
+    project: Project,
+    by,
+    expected_version: int,
+    title: str | None = None,
+    description: str | None = None,
+    year: int | None = None,
+    priority_area=None,
+    lead_countries: list[Country] | None = None,
+) -> Project:
+    """Change a project's details, not its status (None keeps a field as it is).
+
+    Refuses a stale version like a status change does; the version itself counts status
+    changes only, so it is checked here but not bumped.
+    """
+    if not by.is_active or not by.has_perm("workplans.change_project"):
+        raise PermissionDenied(
+            _("You may not change the details of %(code)s.") % {"code": project.code}
+        )
+    if not Project.objects.filter(pk=project.pk, version=expected_version).exists():
+        raise StaleVersionError(_current(project))
+    if priority_area is not None and priority_area.plan_id != project.plan_id:
+        raise ValidationError(_("The priority area belongs to another plan."), code="area_plan")
+    values = {
+        "title": title.strip() if title is not None else None,
+        "description": description.strip() if description is not None else None,
+        "year": year,
+        "priority_area": priority_area,
+    }
+    changed = [name for name, value in values.items() if value is not None]
+    for name in changed:
+        setattr(project, name, values[name])
+    if changed:
+        project.full_clean()
+        project.save(update_fields=changed)
+    if lead_countries is not None:
+        project.lead_countries.set(lead_countries)
+    return project

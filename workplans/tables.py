@@ -1,13 +1,17 @@
 import django_tables2 as tables
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .models import Project
+from .models import Country, Project
+from .templatetags.progress import pct
 
 
 class ProjectTable(tables.Table):
     code = tables.Column(linkify=True)
-    lead_countries = tables.Column(verbose_name=_("Lead countries"), orderable=False)
+    lead_countries = tables.Column(verbose_name=_("Lead countries"))
     priority_area = tables.Column(
         verbose_name=_("Area"), accessor="priority_area__number", order_by="priority_area__number"
     )
@@ -24,7 +28,109 @@ class ProjectTable(tables.Table):
     def render_lead_countries(self, record):
         # Reads the prefetched countries: no query per row.
         countries = record.lead_countries.all()
-        return format_html_join(", ", '<abbr title="{}">{}</abbr>', ((c.name, c.code) for c in countries))
+        return format_html_join(
+            ", ", '<abbr title="{}">{}</abbr>', ((c.name, c.code) for c in countries)
+        )
 
     def render_status(self, record, value):
         return format_html('<span class="status status-{}">{}</span>', record.status, value)
+
+    # Exports read value_<column>: plain values, no HTML.
+    def value_status(self, record):
+        return record.get_status_display()
+
+    def value_lead_countries(self, record):
+        return "; ".join(c.code for c in record.lead_countries.all())
+
+    def order_lead_countries(self, queryset, is_descending):
+        # By the first lead country's code; a subquery keeps one row per project.
+        first = Country.objects.filter(led_projects=OuterRef("pk")).order_by("code")
+        queryset = queryset.annotate(first_lead=Subquery(first.values("code")[:1]))
+        field = F("first_lead")
+        ordering = field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True)
+        return queryset.order_by(ordering), True
+
+
+class ProjectListTable(ProjectTable):
+    """Projects across plans (or within one, with body and plan excluded): the filtered table."""
+
+    body = tables.Column(
+        verbose_name=_("Body"),
+        accessor="plan__body__short_name",
+        order_by=("plan__body__position", "plan__body__short_name"),
+    )
+    plan = tables.Column(
+        verbose_name=_("Work plan"),
+        linkify=lambda record: record.plan.get_absolute_url(),
+        accessor="plan__title",
+        order_by=("plan__body__position", "-plan__start_year", "plan__title"),
+    )
+    status_changed_at = tables.Column(verbose_name=_("Status since"))
+
+    class Meta(ProjectTable.Meta):
+        fields = ProjectTable.Meta.fields + ("status_changed_at",)
+        sequence = ("body", "plan", "code", "...")
+        order_by = ("plan", "code")
+        empty_text = _("No projects match these filters.")
+
+    def render_status_changed_at(self, value):
+        return date_format(timezone.localdate(value), "DATE_FORMAT")
+
+    def value_status_changed_at(self, value):
+        return timezone.localdate(value)
+
+
+class PercentColumn(tables.Column):
+    """A percentage from Progress: shown as "22.6 %", exported as a number with a percent format."""
+
+    export_kind = "percent"
+
+    def render(self, value):
+        return pct(value)
+
+    def value(self, value):
+        return value
+
+
+class ProgressTable(tables.Table):
+    """One row per plan with subtotals per body: counts and percentages per status, and sources."""
+
+    body = tables.Column(verbose_name=_("Body"), accessor="body__short_name")
+    plan = tables.Column(verbose_name=_("Work plan"), accessor="label")
+    period = tables.Column(verbose_name=_("Period"))
+    total = tables.Column(verbose_name=_("Total"), attrs={"td": {"class": "num"}})
+    completed = tables.Column(verbose_name=_("Completed"), attrs={"td": {"class": "num"}})
+    completed_pct = PercentColumn(verbose_name=_("Completed (%)"), attrs={"td": {"class": "num"}})
+    ongoing = tables.Column(verbose_name=_("Ongoing or annual"), attrs={"td": {"class": "num"}})
+    ongoing_pct = PercentColumn(
+        verbose_name=_("Ongoing or annual (%)"), attrs={"td": {"class": "num"}}
+    )
+    planned = tables.Column(verbose_name=_("Planned"), attrs={"td": {"class": "num"}})
+    planned_pct = PercentColumn(verbose_name=_("Planned (%)"), attrs={"td": {"class": "num"}})
+    postponed = tables.Column(verbose_name=_("Postponed"), attrs={"td": {"class": "num"}})
+    postponed_pct = PercentColumn(verbose_name=_("Postponed (%)"), attrs={"td": {"class": "num"}})
+    pending = tables.Column(
+        verbose_name=_("Proposals pending (not counted)"),
+        attrs={"td": {"class": "num"}},
+    )
+    source = tables.Column(
+        verbose_name=_("Source of the figures"), attrs={"td": {"class": "figures-source"}}
+    )
+    figures_date = tables.DateColumn(verbose_name=_("Figures dated"), short=False)
+
+    class Meta:
+        orderable = False
+        empty_text = _("No work plans match these filters.")
+        attrs = {"class": "table progress-table"}
+        row_attrs = {"class": lambda record: f"row-{record.kind}"}
+
+    def render_plan(self, record, value):
+        if record.plan is None:
+            return format_html("<strong>{}</strong>", value)
+        return format_html('<a href="{}">{}</a>', record.plan.get_absolute_url(), value)
+
+    def value_plan(self, value):
+        return value
+
+    def value_figures_date(self, value):
+        return value

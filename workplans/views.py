@@ -1,10 +1,40 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from .access import readable
-from .models import Project, WorkPlan
-from .selectors import dashboard_bodies, pending_proposals, plan_progress, plan_projects
+from .forms import AdoptForm, DeclineForm, ProposalForm, StatusForm, status_choices
+from .models import Country, Project, StatusChange, WorkPlan
+from .permissions import (
+    can_decide_proposals,
+    can_propose,
+    can_update_any,
+    can_update_project,
+    is_official,
+    user_country,
+)
+from .selectors import (
+    countries_status,
+    dashboard_bodies,
+    pending_proposals,
+    plan_progress,
+    plan_projects,
+    projects_led_by,
+)
+from .services import (
+    StaleVersionError,
+    project_propose,
+    project_set_status,
+    proposal_adopt,
+    proposal_decline,
+)
 from .tables import ProjectTable
 
 
@@ -37,15 +67,303 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "workplans/plan_detail.html", context)
 
 
-@readable
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _get_project_for_user(request: HttpRequest, pk: int) -> tuple[Project, bool]:
+    """The project and whether the user may change its status. Unknown → 404.
+
+    Every project is readable by whoever may read the pages; the caller turns a False
+    into a 403 where a change is asked for.
+    """
     project = get_object_or_404(
         Project.objects.select_related(
-            "plan__body", "priority_area", "carried_over_from__plan", "proposed_by", "adopted_at"
+            "plan__body",
+            "priority_area",
+            "carried_over_from__plan",
+            "proposed_by",
+            "adopted_at",
+            "status_changed_by",
         ).prefetch_related("lead_countries"),
         pk=pk,
     )
-    changes = project.changes.select_related("changed_by", "meeting")
+    return project, can_update_project(request.user, project)
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    """Where the user came from (`next`), if it is a page of this site; else `default`."""
+    url = request.POST.get("next") or request.GET.get("next")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return default
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, on the field it names if any."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return
+    for item in error.error_list:
+        on_note = item.code == "note_required" and "note" in form.fields
+        form.add_error("note" if on_note else None, item)
+
+
+def _project_page(
+    request: HttpRequest,
+    project: Project,
+    can_edit: bool,
+    *,
+    status_form: StatusForm | None = None,
+    adopt_form: AdoptForm | None = None,
+    decline_form: DeclineForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    if status_form is None and can_edit and status_choices(project, user):
+        status_form = StatusForm(project=project, user=user)
+    deciding = project.status == Project.Status.PROPOSED and can_decide_proposals(user)
+    if deciding:
+        adopt_form = adopt_form or AdoptForm(project=project)
+        decline_form = decline_form or DeclineForm(project=project)
+    context = {
+        "project": project,
+        "changes": project.changes.select_related("changed_by", "meeting"),
+        "can_edit": can_edit,
+        "status_form": status_form,
+        "adopt_form": adopt_form if deciding else None,
+        "decline_form": decline_form if deciding else None,
+        "next": _safe_next(request, ""),
+    }
+    return render(request, "workplans/project_detail.html", context, status=status)
+
+
+def _refuse_stale(request: HttpRequest, error: StaleVersionError, form) -> HttpResponse:
+    """Nothing was written: say what the project is now and who changed it, offer the form again.
+
+    The user's input is kept, but with the current version: submitting again is a
+    deliberate choice made after seeing the other change.
+    """
+    messages.error(request, str(error))
+    project, can_edit = _get_project_for_user(request, error.current.pk)
+    posted = {name: form.data.get(name) for name in form.fields if name != "version"}
+    forms = {}
+    if isinstance(form, StatusForm) and can_edit and status_choices(project, request.user):
+        forms["status_form"] = StatusForm(project=project, user=request.user, initial=posted)
+    return _project_page(request, project, can_edit, status=409, **forms)
+
+
+def _is_stale(form, project: Project) -> bool:
+    """After form.is_valid(): the form was read at another version than the project's."""
+    version = form.cleaned_data.get("version")
+    return version is not None and version != project.version
+
+
+@readable
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project, can_edit = _get_project_for_user(request, pk)
+    return _project_page(request, project, can_edit)
+
+
+@require_POST
+@login_required
+def project_status(request: HttpRequest, pk: int) -> HttpResponse:
+    project, can_edit = _get_project_for_user(request, pk)
+    if not can_edit:
+        raise PermissionDenied(
+            _("Only the Secretariat and officials of its lead countries may update %(code)s.")
+            % {"code": project.code}
+        )
+    form = StatusForm(request.POST, project=project, user=request.user)
+    valid = form.is_valid()
+    # A stale form is refused first: its choices were made against an older state.
+    if _is_stale(form, project):
+        return _refuse_stale(request, StaleVersionError(project), form)
+    if valid:
+        data = form.cleaned_data
+        try:
+            project_set_status(
+                project=project,
+                status=data["status"],
+                by=request.user,
+                expected_version=data["version"],
+                note=data["note"],
+                evidence_url=data["evidence_url"],
+                channel=StatusChange.Channel.WEB,
+            )
+        except StaleVersionError as error:
+            return _refuse_stale(request, error, form)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Saved: %(code)s is now “%(status)s”.")
+                % {"code": project.code, "status": project.get_status_display()},
+            )
+            return redirect(_safe_next(request, project.get_absolute_url()))
+    return _project_page(request, project, can_edit, status_form=form)
+
+
+def _decision_allowed(request: HttpRequest, pk: int) -> Project:
+    project, _can_edit = _get_project_for_user(request, pk)
+    if not can_decide_proposals(request.user):
+        raise PermissionDenied(_("Only the Secretariat adopts or declines proposals."))
+    return project
+
+
+@require_POST
+@login_required
+def adopt_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _decision_allowed(request, pk)
+    form = AdoptForm(request.POST, project=project)
+    valid = form.is_valid()
+    if _is_stale(form, project):
+        return _refuse_stale(request, StaleVersionError(project), form)
+    if valid:
+        try:
+            proposal_adopt(
+                project=project,
+                meeting=form.cleaned_data["meeting"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleVersionError as error:
+            return _refuse_stale(request, error, form)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Adopted at %(meeting)s: %(title)s is now planned and counted in its plan.")
+                % {"meeting": project.adopted_at, "title": project.title},
+            )
+            return redirect(_safe_next(request, project.get_absolute_url()))
+    return _project_page(request, project, False, adopt_form=form)
+
+
+@require_POST
+@login_required
+def decline_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _decision_allowed(request, pk)
+    form = DeclineForm(request.POST, project=project)
+    valid = form.is_valid()
+    if _is_stale(form, project):
+        return _refuse_stale(request, StaleVersionError(project), form)
+    if valid:
+        try:
+            proposal_decline(
+                project=project,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleVersionError as error:
+            return _refuse_stale(request, error, form)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Declined: %(title)s is cancelled and will not be counted.")
+                % {"title": project.title},
+            )
+            return redirect(_safe_next(request, project.get_absolute_url()))
+    return _project_page(request, project, False, decline_form=form)
+
+
+@login_required
+def propose(request: HttpRequest) -> HttpResponse:
+    """An official proposes a new activity for a plan of a body their country belongs to."""
+    user = request.user
+    if not can_propose(user):
+        raise PermissionDenied(
+            _("Only officials of a member country and the Secretariat may propose activities.")
+        )
+    # The Secretariat records proposals on a country's behalf; an official, for their own.
+    fixed_country = None if can_decide_proposals(user) else user_country(user)
+    initial = {"country": user_country(user)}
+    if slug := request.GET.get("plan"):
+        initial["plan"] = WorkPlan.objects.filter(slug=slug).first()
+    form = ProposalForm(request.POST or None, country=fixed_country, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            project = project_propose(
+                plan=data["plan"],
+                title=data["title"],
+                country=data.get("country"),
+                description=data["description"],
+                year=data["year"],
+                note=data["note"],
+                by=user,
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your proposal was recorded as %(code)s. It stays pending, and is not "
+                    "counted, until the Secretariat adopts it at a meeting."
+                )
+                % {"code": project.code},
+            )
+            return redirect(project)
     return render(
-        request, "workplans/project_detail.html", {"project": project, "changes": changes}
+        request,
+        "workplans/proposal_form.html",
+        {"form": form, "country": fixed_country},
     )
+
+
+def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> HttpResponse:
+    stale_only = request.GET.get("stale") == "1"
+    groups = projects_led_by(country, stale_only=stale_only)
+    context = {
+        "country": country,
+        "groups": groups,
+        "mine": mine,
+        "stale_only": stale_only,
+        "stale_days": settings.ACCSM_STALE_DAYS,
+        "stale_total": sum(group.stale for group in groups),
+        "project_total": sum(len(group.projects) for group in groups),
+    }
+    return render(request, "workplans/country_projects.html", context)
+
+
+@login_required
+def my_projects(request: HttpRequest) -> HttpResponse:
+    """An official's list to clear before each SOM: their country's projects, stale ones flagged."""
+    if not is_official(request.user):
+        raise PermissionDenied(
+            _(
+                "“My projects” lists the projects of an official's country; "
+                "your account has no country."
+            )
+        )
+    return _country_page(request, user_country(request.user), mine=True)
+
+
+@login_required
+def country_projects(request: HttpRequest, code: str) -> HttpResponse:
+    country = get_object_or_404(Country, code=code.upper())
+    if not (can_update_any(request.user) or user_country(request.user) == country):
+        raise PermissionDenied(
+            _("Only the Secretariat and that country's officials see this list.")
+        )
+    return _country_page(request, country, mine=False)
+
+
+@login_required
+def status_by_country(request: HttpRequest) -> HttpResponse:
+    """For the Secretariat: per country, projects led, the last update and how many are stale."""
+    if not can_update_any(request.user):
+        raise PermissionDenied(_("This page is for the Secretariat."))
+    rows = list(countries_status())
+    context = {
+        "rows": rows,
+        "stale_days": settings.ACCSM_STALE_DAYS,
+        "stale_total": sum(row.stale for row in rows),
+    }
+    return render(request, "workplans/status_by_country.html", context)

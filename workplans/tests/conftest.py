@@ -7,9 +7,13 @@ from django.core.management import call_command
 
 from workplans.models import Body, Country, Meeting, Project, StatusReport, WorkPlan
 
-FIXTURES = sorted(
-    str(p) for p in (Path(__file__).resolve().parents[2] / "fixtures").glob("*.json")
-)
+FIXTURES = sorted(str(p) for p in (Path(__file__).resolve().parents[2] / "fixtures").glob("*.json"))
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many users: a fast hasher keeps them quick (never used outside tests)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -37,17 +41,13 @@ def make_plan(body: Body, slug: str, *, statuses=(), start_year=2021) -> WorkPla
         end_year=start_year + 4,
     )
     Project.objects.bulk_create(
-        Project(
-            plan=plan, code=f"P{i:03}", title=f"Project {i} of {slug}", status=status
-        )
+        Project(plan=plan, code=f"P{i:03}", title=f"Project {i} of {slug}", status=status)
         for i, status in enumerate(statuses, start=1)
     )
     return plan
 
 
-def make_meeting(
-    body: Body, kind=Meeting.Kind.SOM, day="2022-08-02", **kwargs
-) -> Meeting:
+def make_meeting(body: Body, kind=Meeting.Kind.SOM, day="2022-08-02", **kwargs) -> Meeting:
     return Meeting.objects.create(
         body=body, kind=kind, edition="ACCSM 21", start_date=day, **kwargs
     )
@@ -72,9 +72,7 @@ def viet_nam(db) -> Country:
 
 @pytest.fixture
 def japan(db) -> Country:
-    return Country.objects.get_or_create(
-        code="JP", defaults={"name": "Japan", "group": "plus3"}
-    )[0]
+    return Country.objects.get_or_create(code="JP", defaults={"name": "Japan", "group": "plus3"})[0]
 
 
 # The named users every test shares: one per role (plus an anonymous visitor: Django's client).
@@ -109,3 +107,27 @@ def official_vn(viet_nam):
 @pytest.fixture
 def official_jp(japan):
     return make_user("official_jp", "Officials", japan)
+
+
+def make_project(plan: WorkPlan, code: str, *, leads=(), **kwargs) -> Project:
+    """A project of `plan` led by the countries in `leads`."""
+    project = Project.objects.create(
+        plan=plan, code=code, title=kwargs.pop("title", f"Project {code}"), **kwargs
+    )
+    project.lead_countries.set(leads)
+    return project
+
+
+@pytest.fixture
+def plus_three(viet_nam, japan) -> Body:
+    """A cooperation with Viet Nam and Japan among its members (as ACCSM+3)."""
+    body = make_body("accsm-plus-3", short_name="ACCSM+3")
+    body.members.set([viet_nam, japan])
+    return body
+
+
+@pytest.fixture
+def vn_project(plus_three, viet_nam) -> Project:
+    """A planned project led by Viet Nam only."""
+    plan = make_plan(plus_three, "plus-3-plan")
+    return make_project(plan, "VN-01", leads=[viet_nam], title="Digital civil service")

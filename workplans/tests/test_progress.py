@@ -47,7 +47,9 @@ def test_half_rounds_up():
 
 
 def test_sum_of_progress_adds_each_status():
-    total = Progress(completed=7, ongoing=5, planned=19) + Progress(completed=7, ongoing=4, planned=21)
+    total = Progress(completed=7, ongoing=5, planned=19) + Progress(
+        completed=7, ongoing=4, planned=21
+    )
     assert (total.completed, total.ongoing, total.planned, total.total) == (14, 9, 40, 63)
 
 

@@ -1,0 +1,146 @@
+"""Forms parse and check input; the services in services.py do the writing."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from .models import Country, Meeting, Project, WorkPlan
+from .permissions import can_update_any
+from .services import NOTE_REQUIRED
+
+S = Project.Status
+
+
+class VersionedForm(forms.Form):
+    """Carries the version of the project the form was read at (optimistic concurrency)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class StatusForm(VersionedForm):
+    status = forms.ChoiceField(label=_("New status"))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the project is postponed or cancelled."),
+    )
+    evidence_url = forms.URLField(
+        label=_("Evidence link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Optional: a meeting report or workshop outcome, for example."),
+    )
+    meeting = forms.ModelChoiceField(
+        label=_("Reported at meeting"),
+        queryset=Meeting.objects.select_related("body"),
+        required=False,
+    )
+
+    def __init__(self, *args, project: Project, user, with_meeting=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.fields["version"].initial = project.version
+        self.fields["status"].choices = [("", "---------")] + status_choices(project, user)
+        if not with_meeting:
+            del self.fields["meeting"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") in NOTE_REQUIRED and not data.get("note", "").strip():
+            self.add_error(
+                "note",
+                ValidationError(
+                    _("A note is required when a project is postponed or cancelled."),
+                    code="note_required",
+                ),
+            )
+        return data
+
+
+def status_choices(project: Project, user) -> list[tuple[str, str]]:
+    """The statuses `user` may move `project` to; proposals are adopted or declined instead."""
+    if project.status == S.PROPOSED:
+        return []
+    if project.status in (S.COMPLETED, S.CANCELLED) and not can_update_any(user):
+        return []  # closed: only the Secretariat reopens it
+    return [
+        (value, label) for value, label in S.choices if value not in (S.PROPOSED, project.status)
+    ]
+
+
+class ProposalForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("Work plan"), queryset=WorkPlan.objects.none())
+    country = forms.ModelChoiceField(label=_("Proposed by"), queryset=Country.objects.all())
+    title = forms.CharField(label=_("Title of the activity"), max_length=400)
+    year = forms.IntegerField(
+        label=_("Planned year"),
+        required=False,
+        min_value=1981,
+        max_value=2100,
+        help_text=_("Within the plan's period."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    note = forms.CharField(
+        label=_("Note for the Secretariat"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, country: Country | None, **kwargs):
+        """`country`: the official's own (fixed); None lets the Secretariat pick one."""
+        super().__init__(*args, **kwargs)
+        plans = WorkPlan.objects.select_related("body").order_by(
+            "body__position", "-start_year", "title"
+        )
+        if country is not None:
+            del self.fields["country"]
+            plans = plans.filter(body__members=country)
+        self.fields["plan"].queryset = plans
+        self.fields["plan"].label_from_instance = lambda plan: (
+            f"{plan.title} ({plan.body.short_name})"
+        )
+
+
+class AdoptForm(VersionedForm):
+    meeting = forms.ModelChoiceField(label=_("Adopted at meeting"), queryset=Meeting.objects.none())
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = project.version
+        # The plan's own body's meetings first: that is where its proposals are adopted.
+        self.fields["meeting"].queryset = Meeting.objects.annotate(
+            other_body=Case(
+                When(body=project.plan.body_id, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        ).order_by("other_body", "-start_date", "kind")
+        self.fields["meeting"].label_from_instance = lambda m: f"{m} — {m.start_date:%Y-%m-%d}"
+
+
+class DeclineForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give the reason the proposal is declined.")},
+    )
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = project.version

@@ -1,0 +1,196 @@
+"""'My projects' for officials and 'Status by country' for the Secretariat: stale flags, counts, queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from workplans.models import Country, Project
+
+from .conftest import make_body, make_plan, make_project, make_user
+
+S = Project.Status
+
+
+def age(project, days: int) -> None:
+    """Pretend the project's status was last changed `days` ago."""
+    Project.objects.filter(pk=project.pk).update(
+        status_changed_at=timezone.now() - timedelta(days=days)
+    )
+
+
+def test_my_projects_lists_my_countrys_projects_grouped_by_plan(
+    client, official_vn, plus_three, viet_nam, japan
+):
+    first = make_plan(plus_three, "first", start_year=2021)
+    second = make_plan(plus_three, "second", start_year=2016)
+    make_project(first, "A-1", leads=[viet_nam])
+    make_project(first, "A-2", leads=[viet_nam, japan])
+    make_project(second, "B-1", leads=[viet_nam])
+    make_project(first, "JP-1", leads=[japan])
+    client.force_login(official_vn)
+    response = client.get(reverse("my_projects"))
+    assert response.status_code == 200
+    groups = response.context["groups"]
+    assert [g.plan.slug for g in groups] == ["first", "second"]
+    assert [[p.code for p in g.projects] for g in groups] == [["A-1", "A-2"], ["B-1"]]
+    assert "JP-1" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "status, days, stale",
+    [
+        (S.PLANNED, 91, True),
+        (S.ONGOING, 91, True),
+        (S.POSTPONED, 91, True),
+        (S.PLANNED, 89, False),
+        (S.COMPLETED, 400, False),  # nothing left to update
+        (S.CANCELLED, 400, False),
+    ],
+)
+def test_projects_not_updated_for_90_days_are_flagged(
+    client, official_vn, vn_project, status, days, stale
+):
+    Project.objects.filter(pk=vn_project.pk).update(status=status)
+    age(vn_project, days)
+    client.force_login(official_vn)
+    response = client.get(reverse("my_projects"))
+    (project,) = response.context["groups"][0].projects
+    assert project.is_stale is stale
+    assert response.context["stale_total"] == (1 if stale else 0)
+    assert ("needs an update" in response.content.decode()) is stale
+
+
+def test_a_never_updated_project_is_judged_by_its_creation_date(client, official_vn, vn_project):
+    Project.objects.filter(pk=vn_project.pk).update(
+        status_changed_at=None, created_at=timezone.now() - timedelta(days=200)
+    )
+    client.force_login(official_vn)
+    response = client.get(reverse("my_projects"))
+    assert response.context["groups"][0].projects[0].is_stale
+
+
+def test_the_stale_period_is_a_setting(client, official_vn, vn_project, settings):
+    settings.ACCSM_STALE_DAYS = 10
+    age(vn_project, 11)
+    client.force_login(official_vn)
+    response = client.get(reverse("my_projects"))
+    assert response.context["stale_total"] == 1
+    assert "not updated for 10 days" in response.content.decode()
+
+
+def test_stale_only_filter(client, official_vn, vn_project, viet_nam):
+    fresh = make_project(vn_project.plan, "VN-02", leads=[viet_nam])
+    age(vn_project, 100)
+    client.force_login(official_vn)
+    response = client.get(reverse("my_projects") + "?stale=1")
+    codes = [p.code for g in response.context["groups"] for p in g.projects]
+    assert codes == ["VN-01"]
+    assert fresh.code not in codes
+
+
+def test_the_update_link_brings_the_official_back_to_the_list(client, official_vn, vn_project):
+    client.force_login(official_vn)
+    html = client.get(reverse("my_projects")).content.decode()
+    assert f"{vn_project.get_absolute_url()}?next=/my-projects/#update" in html
+
+
+def test_my_projects_is_for_officials_only(client, secretariat, viewer):
+    for user in (secretariat, viewer):
+        client.force_login(user)
+        assert client.get(reverse("my_projects")).status_code == 403
+
+
+def test_status_by_country_counts_led_stale_and_last_update(
+    client, secretariat, official_vn, plus_three, viet_nam, japan
+):
+    plan = make_plan(plus_three, "plan")
+    stale = make_project(plan, "V-1", leads=[viet_nam])
+    make_project(plan, "V-2", leads=[viet_nam], status=S.COMPLETED)
+    make_project(plan, "V-3", leads=[viet_nam, japan], status=S.ONGOING)
+    make_project(plan, "V-4", leads=[viet_nam], status=S.CANCELLED)
+    make_project(plan, "J-1", leads=[japan], status=S.PROPOSED)
+    age(stale, 120)
+    Project.objects.exclude(pk=stale.pk).update(status_changed_at=timezone.now())
+    client.force_login(secretariat)
+    response = client.get(reverse("status_by_country"))
+    rows = {row.code: row for row in response.context["rows"]}
+    assert set(rows) == {"VN", "JP"}
+    vn, jp = rows["VN"], rows["JP"]
+    assert (vn.led, vn.completed, vn.stale, vn.proposals, vn.officials_count) == (
+        3,
+        1,
+        1,
+        0,
+        1,
+    )
+    assert (jp.led, jp.completed, jp.stale, jp.proposals, jp.officials_count) == (
+        1,
+        0,
+        0,
+        1,
+        0,
+    )
+    assert vn.last_update.date() == timezone.now().date()
+    assert response.context["rows"][0].code == "VN"  # most stale first
+    html = response.content.decode()
+    assert reverse("country_projects", args=["VN"]) in html
+
+
+def test_secretariat_sees_a_countrys_list(client, secretariat, vn_project):
+    client.force_login(secretariat)
+    response = client.get(reverse("country_projects", args=["vn"]))
+    assert response.status_code == 200
+    assert response.context["groups"][0].projects == [vn_project]
+
+
+def build(n_plans: int, n_projects: int) -> None:
+    """n_plans plans; each project led by two of three countries, half of them stale."""
+    countries = [Country.objects.create(code=c, name=c, group="asean") for c in ("AA", "BB", "CC")]
+    body = make_body("big")
+    body.members.set(countries)
+    for i in range(n_plans):
+        make_plan(body, f"p{i}", statuses=[S.PLANNED, S.ONGOING] * (n_projects // 2))
+    Project.objects.filter(code__endswith="1").update(
+        status_changed_at=timezone.now() - timedelta(days=365)
+    )
+    through = Project.lead_countries.through
+    through.objects.bulk_create(
+        through(project_id=pk, country_id=country.pk)
+        for pk in Project.objects.values_list("pk", flat=True)
+        for country in countries[:2]
+    )
+    for country in countries:
+        make_user(f"official_{country.code}", "Officials", country)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["my_projects", "status_by_country"])
+def test_query_count_does_not_grow_with_the_data(client, page):
+    def measure(n_plans: int, n_projects: int):
+        with transaction.atomic():
+            build(n_plans, n_projects)
+            user = (
+                make_user("secretariat", "Secretariat")
+                if page == "status_by_country"
+                else Country.objects.get(code="AA").officials.get().user
+            )
+            client.force_login(user)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(reverse(page))
+            assert response.status_code == 200
+            shown = (
+                sum(len(g.projects) for g in response.context["groups"])
+                if page == "my_projects"
+                else sum(row.led for row in response.context["rows"])
+            )
+            transaction.set_rollback(True)
+        return len(queries), shown
+
+    small, small_shown = measure(2, 2)
+    large, large_shown = measure(60, 20)
+    assert (small_shown, large_shown) == ((4, 1200) if page == "my_projects" else (8, 2400))
+    assert small == large
