@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .forms import StatusForm
+from .forms import StatusForm, add_service_errors
 from .models import (
     Body,
     Chairmanship,
@@ -181,9 +181,7 @@ class ProjectAdmin(admin.ModelAdmin):
                 self.message_user(request, str(error), messages.ERROR)
                 return redirect(request.path)
             except ValidationError as error:
-                for item in error.error_list:
-                    field = "note" if item.code == "note_required" else None
-                    form.add_error(field, item)
+                add_service_errors(form, error)
             else:
                 self.message_user(
                     request,

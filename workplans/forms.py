@@ -144,3 +144,14 @@ class DeclineForm(VersionedForm):
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = project.version
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, on the field it names if any."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return
+    for item in error.error_list:
+        on_note = item.code == "note_required" and "note" in form.fields
+        form.add_error("note" if on_note else None, item)

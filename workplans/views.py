@@ -10,7 +10,14 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from .access import readable
-from .forms import AdoptForm, DeclineForm, ProposalForm, StatusForm, status_choices
+from .forms import (
+    AdoptForm,
+    DeclineForm,
+    ProposalForm,
+    StatusForm,
+    add_service_errors,
+    status_choices,
+)
 from .models import Country, Project, StatusChange, WorkPlan
 from .permissions import (
     can_decide_proposals,
@@ -95,17 +102,6 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     ):
         return url
     return default
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the field it names if any."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return
-    for item in error.error_list:
-        on_note = item.code == "note_required" and "note" in form.fields
-        form.add_error("note" if on_note else None, item)
 
 
 def _project_page(
@@ -193,7 +189,7 @@ def project_status(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleVersionError as error:
             return _refuse_stale(request, error, form)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -204,72 +200,60 @@ def project_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _project_page(request, project, can_edit, status_form=form)
 
 
-def _decision_allowed(request: HttpRequest, pk: int) -> Project:
+def _decide_proposal(request: HttpRequest, pk: int, form_class, decide, success: str, form_name):
+    """Adopt or decline: one flow for both decisions, which differ in form, service and message."""
     project, _can_edit = _get_project_for_user(request, pk)
     if not can_decide_proposals(request.user):
         raise PermissionDenied(_("Only the Secretariat adopts or declines proposals."))
-    return project
+    form = form_class(request.POST, project=project)
+    valid = form.is_valid()
+    if _is_stale(form, project):
+        return _refuse_stale(request, StaleVersionError(project), form)
+    if valid:
+        try:
+            decide(project, form.cleaned_data)
+        except StaleVersionError as error:
+            return _refuse_stale(request, error, form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                success % {"meeting": project.adopted_at, "title": project.title},
+            )
+            return redirect(_safe_next(request, project.get_absolute_url()))
+    return _project_page(request, project, False, **{form_name: form})
 
 
 @require_POST
 @login_required
 def adopt_proposal(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _decision_allowed(request, pk)
-    form = AdoptForm(request.POST, project=project)
-    valid = form.is_valid()
-    if _is_stale(form, project):
-        return _refuse_stale(request, StaleVersionError(project), form)
-    if valid:
-        try:
-            proposal_adopt(
-                project=project,
-                meeting=form.cleaned_data["meeting"],
-                note=form.cleaned_data["note"],
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleVersionError as error:
-            return _refuse_stale(request, error, form)
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Adopted at %(meeting)s: %(title)s is now planned and counted in its plan.")
-                % {"meeting": project.adopted_at, "title": project.title},
-            )
-            return redirect(_safe_next(request, project.get_absolute_url()))
-    return _project_page(request, project, False, adopt_form=form)
+    def decide(project, data):
+        proposal_adopt(
+            project=project,
+            meeting=data["meeting"],
+            note=data["note"],
+            by=request.user,
+            expected_version=data["version"],
+        )
+
+    success = _("Adopted at %(meeting)s: %(title)s is now planned and counted in its plan.")
+    return _decide_proposal(request, pk, AdoptForm, decide, success, "adopt_form")
 
 
 @require_POST
 @login_required
 def decline_proposal(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _decision_allowed(request, pk)
-    form = DeclineForm(request.POST, project=project)
-    valid = form.is_valid()
-    if _is_stale(form, project):
-        return _refuse_stale(request, StaleVersionError(project), form)
-    if valid:
-        try:
-            proposal_decline(
-                project=project,
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleVersionError as error:
-            return _refuse_stale(request, error, form)
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Declined: %(title)s is cancelled and will not be counted.")
-                % {"title": project.title},
-            )
-            return redirect(_safe_next(request, project.get_absolute_url()))
-    return _project_page(request, project, False, decline_form=form)
+    def decide(project, data):
+        proposal_decline(
+            project=project,
+            reason=data["reason"],
+            by=request.user,
+            expected_version=data["version"],
+        )
+
+    success = _("Declined: %(title)s is cancelled and will not be counted.")
+    return _decide_proposal(request, pk, DeclineForm, decide, success, "decline_form")
 
 
 @login_required
@@ -299,7 +283,7 @@ def propose(request: HttpRequest) -> HttpResponse:
                 by=user,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
