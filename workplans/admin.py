@@ -26,7 +26,7 @@ from .models import (
     WorkPlan,
 )
 from .permissions import can_update_project
-from .services import StaleVersionError, project_set_status
+from .services import StaleVersionError
 
 
 @admin.register(Country)
@@ -165,18 +165,8 @@ class ProjectAdmin(admin.ModelAdmin):
             request.POST or None, project=project, user=request.user, with_meeting=True
         )
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
             try:
-                project_set_status(
-                    project=project,
-                    status=data["status"],
-                    by=request.user,
-                    expected_version=data["version"],
-                    note=data["note"],
-                    evidence_url=data["evidence_url"],
-                    meeting=data["meeting"],
-                    channel=StatusChange.Channel.ADMIN,
-                )
+                form.apply(by=request.user, channel=StatusChange.Channel.ADMIN)
             except StaleVersionError as error:
                 self.message_user(request, str(error), messages.ERROR)
                 return redirect(request.path)

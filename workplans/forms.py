@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from .models import Country, Meeting, Project, WorkPlan
+from .models import Country, Meeting, Project, StatusChange, WorkPlan
 from .permissions import can_update_any
-from .services import NOTE_REQUIRED
+from .services import NOTE_REQUIRED, project_set_status
 
 S = Project.Status
 
@@ -59,6 +59,20 @@ class StatusForm(VersionedForm):
                 ),
             )
         return data
+
+    def apply(self, *, by, channel: str) -> StatusChange:
+        """Hand the cleaned form to the status service: the one mapping for web and admin."""
+        data = self.cleaned_data
+        return project_set_status(
+            project=self.project,
+            status=data["status"],
+            by=by,
+            expected_version=data["version"],
+            note=data["note"],
+            evidence_url=data["evidence_url"],
+            meeting=data.get("meeting"),
+            channel=channel,
+        )
 
 
 def status_choices(project: Project, user) -> list[tuple[str, str]]:

@@ -38,7 +38,6 @@ from .selectors import (
 from .services import (
     StaleVersionError,
     project_propose,
-    project_set_status,
     proposal_adopt,
     proposal_decline,
 )
@@ -175,17 +174,8 @@ def project_status(request: HttpRequest, pk: int) -> HttpResponse:
     if _is_stale(form, project):
         return _refuse_stale(request, StaleVersionError(project), form)
     if valid:
-        data = form.cleaned_data
         try:
-            project_set_status(
-                project=project,
-                status=data["status"],
-                by=request.user,
-                expected_version=data["version"],
-                note=data["note"],
-                evidence_url=data["evidence_url"],
-                channel=StatusChange.Channel.WEB,
-            )
+            form.apply(by=request.user, channel=StatusChange.Channel.WEB)
         except StaleVersionError as error:
             return _refuse_stale(request, error, form)
         except ValidationError as error:
