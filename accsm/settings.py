@@ -131,6 +131,8 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("vi", _("Vietnamese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as ASEAN papers write them (2 August 2022), and Vietnamese ones without "Ngày" twice.
+FORMAT_MODULE_PATH = ["workplans.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True

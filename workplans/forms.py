@@ -2,9 +2,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from .dates import date_range
 from .models import Country, Meeting, Project, StatusChange, WorkPlan
 from .permissions import can_update_any
 from .services import NOTE_REQUIRED, project_set_status
@@ -136,15 +136,15 @@ class AdoptForm(VersionedForm):
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = project.version
-        # The plan's own body's meetings first: that is where its proposals are adopted.
-        self.fields["meeting"].queryset = Meeting.objects.annotate(
-            other_body=Case(
-                When(body=project.plan.body_id, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        ).order_by("other_body", "-start_date", "kind")
-        self.fields["meeting"].label_from_instance = lambda m: f"{m} — {m.start_date:%Y-%m-%d}"
+        # A plan's proposals are adopted at its own body's meetings, the latest first.
+        self.fields["meeting"].queryset = Meeting.objects.filter(
+            body=project.plan.body_id
+        ).order_by("-start_date", "kind")
+        self.fields["meeting"].label_from_instance = meeting_label
+
+
+def meeting_label(meeting: Meeting) -> str:
+    return f"{meeting} — {date_range(meeting.start_date, meeting.end_date)}"
 
 
 class DeclineForm(VersionedForm):

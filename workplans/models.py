@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .localize import localized
 from .progress import Progress
 from .querysets import ProjectQuerySet, WorkPlanQuerySet
 
@@ -23,6 +24,7 @@ class Country(models.Model):
 
     code = models.CharField(_("ISO 3166 code"), max_length=2, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_vi = models.CharField(_("name in Vietnamese"), max_length=100, blank=True)
     group = models.CharField(_("group"), max_length=12, choices=Group.choices)
 
     class Meta:
@@ -37,7 +39,7 @@ class Country(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self, "name")
 
 
 class Body(models.Model):
@@ -292,6 +294,9 @@ class Project(models.Model):
         blank=True,
         related_name="adopted_projects",
     )
+    # When the adoption was recorded: a project adopted after a plan's latest report is
+    # added to the reported figures rather than assumed to be among them.
+    adopted_on = models.DateTimeField(_("adoption recorded at"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

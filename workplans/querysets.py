@@ -5,6 +5,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    F,
     OuterRef,
     Q,
     Subquery,
@@ -46,10 +47,22 @@ class WorkPlanQuerySet(models.QuerySet):
         reported = {
             f"report_{field}": Subquery(latest.values(field)[:1]) for field in REPORT_FIELDS
         }
+        # Projects adopted after the latest report: added to its figures, not among them.
+        added = {
+            f"added_{status}": Count(
+                "projects",
+                filter=Q(
+                    projects__status=status,
+                    projects__adopted_on__date__gt=F("report_reported_on"),
+                ),
+            )
+            for status in STATUSES
+        }
         return (
             self.select_related("body")
             .annotate(**live, **reported)
             .annotate(
+                **added,
                 pending=Count("projects", filter=Q(projects__status="proposed")),
                 itemized=Count("projects", filter=~Q(projects__status="proposed")),
             )

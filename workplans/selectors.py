@@ -14,6 +14,14 @@ from .progress import Progress
 from .querysets import stale_q
 
 
+class Basis:
+    """Where a plan's headline figures come from."""
+
+    LIVE = "live"  # its itemized projects account for the whole latest report, or no report
+    REPORT = "report"  # the latest report; fewer projects are itemized than it counted
+    REPORT_PLUS = "report_plus"  # the latest report plus the projects adopted since
+
+
 @dataclass
 class PlanProgress:
     """A plan's figures: live (counted from its projects) and/or the latest reported ones."""
@@ -23,15 +31,38 @@ class PlanProgress:
     reported: Progress | None
     report: StatusReport | None
     pending: int
+    added: Progress = field(default_factory=Progress)
+
+    @property
+    def basis(self) -> str | None:
+        """Live counts take over only once the itemized projects account for the report."""
+        if self.reported is None:
+            return Basis.LIVE if self.live else None
+        if self.live is None:
+            return Basis.REPORT
+        if self.live.total - self.added.total >= self.reported.total:
+            return Basis.LIVE
+        return Basis.REPORT_PLUS if self.added.total else Basis.REPORT
 
     @property
     def figures(self) -> Progress | None:
-        """The figures to show first: live when the plan is itemized, else the latest report."""
-        return self.live or self.reported
+        """The figures to show first, on the basis above."""
+        basis = self.basis
+        if basis == Basis.LIVE:
+            return self.live
+        if basis == Basis.REPORT_PLUS:
+            return self.reported + self.added
+        return self.reported
+
+    @property
+    def itemized_of_report(self) -> int:
+        """How many of the reported projects are itemized so far (adopted ones aside)."""
+        return self.live.total - self.added.total if self.live else 0
 
     @property
     def differs(self) -> bool:
-        return bool(self.live and self.reported and self.live != self.reported)
+        """A fully itemized plan whose live count no longer matches its latest report."""
+        return bool(self.basis == Basis.LIVE and self.reported and self.live != self.reported)
 
 
 @dataclass
@@ -61,6 +92,7 @@ def plan_progress(plans: QuerySet[WorkPlan]) -> list[PlanProgress]:
                 reported=Progress.from_row(row, "report_"),
                 report=reports.get(row.report_pk),
                 pending=row.pending,
+                added=Progress.from_row(row, "added_") or Progress(),
             )
         )
     return result

@@ -275,6 +275,17 @@ def proposal_adopt(
             {"meeting": _("Say which meeting adopted the proposal.")},
             code="meeting_required",
         )
+    if meeting.body_id != project.plan.body_id:
+        raise ValidationError(
+            {
+                "meeting": _(
+                    "%(meeting)s is a meeting of %(other)s; proposals for this plan are "
+                    "adopted at meetings of %(body)s."
+                )
+                % {"meeting": meeting, "other": meeting.body, "body": project.plan.body}
+            },
+            code="meeting_of_other_body",
+        )
     return _apply_change(
         project=project,
         status=Project.Status.PLANNED,
@@ -284,6 +295,7 @@ def proposal_adopt(
         channel=channel,
         meeting=meeting,
         adopted_at=meeting,
+        adopted_on=timezone.now(),
     )
 
 

@@ -18,9 +18,10 @@ from django_tables2.tables import Table
 from . import exports
 from .access import readable
 from .filters import PlanFilter, ProjectFilter, TableFilterSet
-from .models import Body, Project, StatusReport, WorkPlan
+from .models import Body, Project, WorkPlan
 from .progress import ORDER, Progress
-from .selectors import PlanProgress, dashboard_bodies
+from .provenance import added_since, report_source, report_when
+from .selectors import Basis, PlanProgress, dashboard_bodies
 from .tables import ProgressTable, ProjectListTable
 
 # ---------------------------------------------------------------------------------
@@ -37,7 +38,7 @@ class ProgressRow:
     progress: Progress | None = None
     pending: int | None = None
     source: str = ""
-    figures_date: date | None = None
+    figures_date: str = ""
     differs: bool = False
 
     def __post_init__(self):
@@ -50,23 +51,9 @@ class ProgressRow:
         self.segments = p.segments() if p else []
 
 
-def report_source(report: StatusReport) -> str:
-    """'Reported at SOM, ACCSM 21 on 2 August 2022 — <document>' as plain text."""
-    when = date_format(report.reported_on, "DATE_FORMAT")
-    if report.meeting:
-        text = _("Reported at %(meeting)s on %(date)s") % {
-            "meeting": report.meeting,
-            "date": when,
-        }
-    else:
-        text = _("Reported on %(date)s") % {"date": when}
-    if report.source_title:
-        text += f" — {report.source_title}"
-    return text
-
-
 def _plan_source(progress: PlanProgress, today: date) -> str:
-    if progress.live:
+    basis = progress.basis
+    if basis == Basis.LIVE:
         text = _("Live count of the plan's itemized projects, as of %(date)s") % {
             "date": date_format(today, "DATE_FORMAT")
         }
@@ -76,9 +63,24 @@ def _plan_source(progress: PlanProgress, today: date) -> str:
                 "total": progress.reported.total,
             }
         return text
+    if basis == Basis.REPORT_PLUS:
+        return f"{added_since(progress)} — {report_source(progress.report)}"
     if progress.report:
         return report_source(progress.report)
     return _("No figures yet: no projects are itemized and no counts have been reported.")
+
+
+def _figures_dated(progress: PlanProgress, today: date) -> str:
+    """When the figures hold: today (live), the report's dates, or both (report + adopted)."""
+    basis = progress.basis
+    if basis == Basis.LIVE:
+        return date_format(today, "DATE_FORMAT")
+    if basis == Basis.REPORT_PLUS:
+        return _("%(report)s; adoptions to %(today)s") % {
+            "report": report_when(progress.report),
+            "today": date_format(today, "DATE_FORMAT"),
+        }
+    return report_when(progress.report) if progress.report else ""
 
 
 def progress_rows(plans: QuerySet[WorkPlan]) -> list[ProgressRow]:
@@ -88,10 +90,6 @@ def progress_rows(plans: QuerySet[WorkPlan]) -> list[ProgressRow]:
     rows = []
     for group in bodies:
         for item in group.plans:
-            if item.live:
-                dated = today
-            else:
-                dated = item.report.reported_on if item.report else None
             rows.append(
                 ProgressRow(
                     kind="plan",
@@ -102,7 +100,7 @@ def progress_rows(plans: QuerySet[WorkPlan]) -> list[ProgressRow]:
                     progress=item.figures,
                     pending=item.pending,
                     source=_plan_source(item, today),
-                    figures_date=dated,
+                    figures_date=_figures_dated(item, today),
                     differs=item.differs,
                 )
             )

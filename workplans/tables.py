@@ -116,7 +116,8 @@ class ProgressTable(tables.Table):
     source = tables.Column(
         verbose_name=_("Source of the figures"), attrs={"td": {"class": "figures-source"}}
     )
-    figures_date = tables.DateColumn(verbose_name=_("Figures dated"), short=False)
+    # Text, not a date: a report known only by its meeting's dates shows that range.
+    figures_date = tables.Column(verbose_name=_("Figures dated"))
 
     class Meta:
         orderable = False

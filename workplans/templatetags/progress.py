@@ -1,6 +1,9 @@
 from django import template
 from django.utils.formats import number_format
 
+from workplans import provenance
+from workplans.dates import date_range
+
 register = template.Library()
 
 
@@ -10,3 +13,24 @@ def pct(value) -> str:
     if value is None:
         return "—"
     return f"{number_format(value, 1)} %"
+
+
+@register.filter
+def report_label(report) -> str:
+    """'Reported at SOM, ACCSM 21, 2–6 August 2022': the one wording, from provenance.py."""
+    return provenance.report_label(report) if report else ""
+
+
+@register.filter
+def added_since(progress) -> str:
+    return provenance.added_since(progress)
+
+
+@register.filter
+def daterange(start, end=None) -> str:
+    return date_range(start, end) if start else ""
+
+
+@register.filter
+def report_when(report) -> str:
+    return provenance.report_when(report) if report else ""

@@ -237,8 +237,8 @@ def test_progress_export_has_percentages_as_numbers_with_a_percent_format(client
     assert row["Completed (%)"].value == pytest.approx(0.226)
     assert row["Completed (%)"].number_format == "0.0%"
     assert row["Planned (%)"].value == pytest.approx(0.613)
-    assert row["Figures dated"].is_date
-    assert row["Figures dated"].value.date() == dt.date(2022, 8, 2)
+    # Text, as precise as the source: a report is dated by its meeting's day or days.
+    assert row["Figures dated"].value == "2 August 2022"
     assert "Reported at SOM, ACCSM 21" in row["Source of the figures"].value
 
     csv_text = b"".join(
@@ -250,7 +250,7 @@ def test_progress_export_has_percentages_as_numbers_with_a_percent_format(client
     data = json.loads(
         b"".join(client.get(reverse("progress_table"), {"_export": "json"}).streaming_content)
     )
-    assert data[0]["Planned (%)"] == 61.3 and data[0]["Figures dated"] == "2022-08-02"
+    assert data[0]["Planned (%)"] == 61.3 and data[0]["Figures dated"] == "2 August 2022"
 
     ods = client.get(reverse("progress_table"), {"_export": "ods"}).content
     document = opendocument.load(io.BytesIO(ods))

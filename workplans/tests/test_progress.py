@@ -1,12 +1,14 @@
 """The progress arithmetic: counted totals, percentages, live and reported figures."""
 
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from workplans.models import Project, WorkPlan
 from workplans.progress import Progress, percent
-from workplans.selectors import plan_progress
+from workplans.selectors import Basis, plan_progress
 from workplans.templatetags.progress import pct
 
 from .conftest import make_body, make_meeting, make_plan, make_report
@@ -84,10 +86,11 @@ def test_the_latest_report_is_shown_and_a_differing_live_count_is_flagged():
     body = make_body()
     plan = make_plan(body, "p", statuses=[S.COMPLETED, S.PLANNED])
     make_report(plan, make_meeting(body, day="2021-06-01"), completed=1, planned=9)
-    latest = make_report(plan, make_meeting(body, day="2022-08-02"), completed=2, planned=8)
+    latest = make_report(plan, make_meeting(body, day="2022-08-02"), planned=2)
     [progress] = plan_progress(WorkPlan.objects.filter(pk=plan.pk))
     assert progress.report == latest
-    assert progress.reported == Progress(completed=2, planned=8)
+    assert progress.reported == Progress(planned=2)
+    # Both reported projects are itemized: the live count takes over.
     assert progress.figures == progress.live == Progress(completed=1, planned=1)
     assert progress.differs
 
@@ -107,3 +110,43 @@ def test_a_plan_with_only_cancelled_projects_counts_nothing():
     [progress] = plan_progress(WorkPlan.objects.filter(pk=plan.pk))
     assert progress.live == Progress()
     assert progress.live.completion is None
+
+
+@pytest.mark.django_db
+def test_a_partly_itemized_plan_keeps_its_reported_figures():
+    body = make_body()
+    plan = make_plan(body, "p", statuses=[S.COMPLETED, S.COMPLETED, S.PLANNED])
+    make_report(plan, make_meeting(body), completed=7, ongoing=5, planned=19)
+    [progress] = plan_progress(WorkPlan.objects.filter(pk=plan.pk))
+    assert progress.basis == Basis.REPORT
+    assert progress.figures == Progress(completed=7, ongoing=5, planned=19)
+    assert progress.itemized_of_report == 3
+    assert not progress.differs
+
+
+@pytest.mark.django_db
+def test_projects_adopted_after_the_report_are_added_to_it_by_their_current_status():
+    body = make_body()
+    plan = make_plan(body, "p", statuses=[S.PLANNED, S.ONGOING])
+    make_report(plan, make_meeting(body), completed=7, ongoing=4, planned=21)
+    after = timezone.make_aware(datetime(2023, 5, 1))
+    plan.projects.update(adopted_on=after)
+    plan.projects.create(
+        code="OLD",
+        title="Adopted the day of the report",
+        status=S.COMPLETED,
+        adopted_on=timezone.make_aware(datetime(2022, 8, 2, 9)),
+    )
+    [progress] = plan_progress(WorkPlan.objects.filter(pk=plan.pk))
+    assert progress.basis == Basis.REPORT_PLUS
+    assert progress.added == Progress(ongoing=1, planned=1)
+    assert progress.figures == Progress(completed=7, ongoing=5, planned=22)
+    assert progress.itemized_of_report == 1
+
+
+@pytest.mark.django_db
+def test_a_plan_without_a_report_shows_its_live_count():
+    plan = make_plan(make_body(), "p", statuses=[S.PLANNED])
+    [progress] = plan_progress(WorkPlan.objects.filter(pk=plan.pk))
+    assert progress.basis == Basis.LIVE
+    assert progress.figures == Progress(planned=1)

@@ -65,7 +65,7 @@ def test_one_row_per_plan_with_subtotals_and_a_total(client, bodies):
     )
     assert (reported.ongoing_pct, reported.planned_pct) == (D("16.1"), D("61.3"))
     assert "Reported at SOM, ACCSM 21" in reported.source
-    assert str(reported.figures_date) == "2022-08-02"
+    assert reported.figures_date == "2 August 2022"  # the meeting's day, as known
     assert (plus3.completed_pct, plus3.ongoing_pct, plus3.planned_pct) == (
         D("21.9"),
         D("12.5"),
@@ -107,7 +107,7 @@ def test_annex_is_a_print_page_per_body_without_navigation(client, bodies):
     assert "Progress of the work plans of ASEAN Cooperation on Civil Service Matters" in html
     assert 'class="site-nav"' not in html and "@media print" in html
     assert "22.6 %" in html and "Reported at SOM, ACCSM 21" in html
-    assert "on 2 August 2022" in html or "Aug. 2, 2022" in html
+    assert "Reported at SOM, ACCSM 21, 2 August 2022" in html
     assert "ACCSM+3" not in html
     everything = client.get(reverse("annex")).content.decode()
     assert "Subtotal, ACCSM+3" in everything and "Total, all bodies" in everything

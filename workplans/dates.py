@@ -1,0 +1,16 @@
+"""Dates as precise as their source: a day, or the range of days an event took."""
+
+from datetime import date
+
+from django.utils.formats import date_format
+
+
+def date_range(start: date, end: date | None = None) -> str:
+    """'2 August 2022', '2–6 August 2022', '30 July – 2 August 2022' in the active language."""
+    if end is None or end == start:
+        return date_format(start, "DATE_FORMAT")
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{date_format(end, 'DATE_FORMAT')}"
+    if start.year == end.year:
+        return f"{date_format(start, 'MONTH_DAY_FORMAT')} – {date_format(end, 'DATE_FORMAT')}"
+    return f"{date_format(start, 'DATE_FORMAT')} – {date_format(end, 'DATE_FORMAT')}"
