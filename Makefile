@@ -3,7 +3,6 @@
 PY := .venv/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
-FIXTURES := $(wildcard fixtures/*.json)
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 # check --deploy wants 50+ characters; this key is for the check only, never for a server.
 DUMMY_SECRET_KEY := ci-only-dummy-key-not-secret-0123456789abcdefghijk
@@ -21,7 +20,7 @@ venv install: .venv/.installed
 # compilemessages needs gettext's msgfmt; without it the committed .mo files serve.
 run: install
 	$(PY) manage.py migrate --noinput
-	$(if $(FIXTURES),$(PY) manage.py loaddata $(FIXTURES))
+	$(PY) manage.py load_facts
 	@$(if $(PO_FILES),if command -v msgfmt >/dev/null; \
 		then $(PY) manage.py compilemessages --ignore=.venv; \
 		else echo "msgfmt not found (apt-get install gettext): using the committed .mo files"; fi)
