@@ -12,7 +12,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 # Kept as plain strings so that this module need not import the models that use it.
 STATUSES = ("completed", "ongoing", "planned", "postponed")
@@ -80,9 +79,9 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(lead_countries=country)
 
     def with_staleness(self, cutoff):
-        """Annotate `last_update` (status change, else creation) and `is_stale` before `cutoff`."""
+        """Annotate `last_update` (None: never updated) and `is_stale` before `cutoff`."""
         return self.annotate(
-            last_update=Coalesce("status_changed_at", "created_at"),
+            last_update=F("status_changed_at"),
             is_stale=Case(
                 When(stale_q(cutoff), then=Value(True)),
                 default=Value(False),

@@ -6,7 +6,6 @@ from itertools import groupby
 
 from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Body, Country, Project, StatusReport, WorkPlan
@@ -180,9 +179,8 @@ def countries_status() -> QuerySet[Country]:
                 filter=Q(led_projects__status=Project.Status.PROPOSED),
                 distinct=True,
             ),
-            last_update=Max(
-                Coalesce("led_projects__status_changed_at", "led_projects__created_at")
-            ),
+            # Recorded status changes only: loading the facts is not an update.
+            last_update=Max("led_projects__status_changed_at"),
             officials_count=Count(
                 "officials", filter=Q(officials__user__is_active=True), distinct=True
             ),

@@ -29,7 +29,7 @@ class ProjectTable(tables.Table):
         # Reads the prefetched countries: no query per row.
         countries = record.lead_countries.all()
         return format_html_join(
-            ", ", '<abbr title="{}">{}</abbr>', ((c.name, c.code) for c in countries)
+            ", ", '<abbr title="{}">{}</abbr>', ((str(c), c.code) for c in countries)
         )
 
     def render_status(self, record, value):

@@ -194,3 +194,19 @@ def test_query_count_does_not_grow_with_the_data(client, page):
     large, large_shown = measure(60, 20)
     assert (small_shown, large_shown) == ((4, 1200) if page == "my_projects" else (8, 2400))
     assert small == large
+
+
+def test_a_project_nobody_updated_says_never_updated_not_its_load_time(client, secretariat, sources):
+    """The facts' load time is not an update: Viet Nam's conference was never updated here."""
+    client.force_login(secretariat)
+    by_country = client.get(reverse("status_by_country"))
+    rows = {row.code: row for row in by_country.context["rows"]}
+    assert rows["VN"].last_update is None
+    html = by_country.content.decode()
+    row_html = html[html.index('data-country="VN"') :].split("</tr>")[0]
+    assert "never updated" in row_html
+    assert timezone.localdate().strftime("%Y") not in row_html
+
+    page = client.get(reverse("country_projects", args=["VN"])).content.decode()
+    row_html = page[page.index('data-project="VN-LOCAL-CONF"') :].split("</tr>")[0]
+    assert "never updated · status as the source gives it" in row_html
