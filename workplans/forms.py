@@ -32,6 +32,8 @@ class StatusForm(VersionedForm):
         required=False,
         max_length=500,
         assume_scheme="https",
+        # Text, not type=url: browsers refuse "moha.gov.vn/…", which the form accepts as https.
+        widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}),
         help_text=_("Optional: a meeting report or workshop outcome, for example."),
     )
     meeting = forms.ModelChoiceField(

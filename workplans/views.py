@@ -1,12 +1,14 @@
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from .access import readable
@@ -147,6 +149,18 @@ def _refuse_stale(request: HttpRequest, error: StaleVersionError, form) -> HttpR
     return _project_page(request, project, can_edit, status=409, **forms)
 
 
+def _post_only(view):
+    """A change is made by POST; a GET (a reload, a bookmark) leads back to the project page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int) -> HttpResponse:
+        if request.method != "POST":
+            return redirect(reverse("project_detail", args=[pk]) + "#update")
+        return view(request, pk)
+
+    return wrapper
+
+
 def _is_stale(form, project: Project) -> bool:
     """After form.is_valid(): the form was read at another version than the project's."""
     version = form.cleaned_data.get("version")
@@ -159,7 +173,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _project_page(request, project, can_edit)
 
 
-@require_POST
+@_post_only
 @login_required
 def project_status(request: HttpRequest, pk: int) -> HttpResponse:
     project, can_edit = _get_project_for_user(request, pk)
@@ -215,7 +229,7 @@ def _decide_proposal(request: HttpRequest, pk: int, form_class, decide, success:
     return _project_page(request, project, False, **{form_name: form})
 
 
-@require_POST
+@_post_only
 @login_required
 def adopt_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     def decide(project, data):
@@ -231,7 +245,7 @@ def adopt_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide_proposal(request, pk, AdoptForm, decide, success, "adopt_form")
 
 
-@require_POST
+@_post_only
 @login_required
 def decline_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     def decide(project, data):

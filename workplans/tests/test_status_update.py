@@ -1,5 +1,7 @@
 """Updating a status from the project page: who may, what is recorded, no lost updates."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -161,10 +163,42 @@ def test_project_page_carries_a_safe_next_into_the_form(client, official_vn, vn_
     assert "evil.example.com" not in page.content.decode().split("<main")[1]
 
 
-def test_status_changes_only_by_post(client, official_vn, vn_project):
+def test_a_get_of_the_status_address_leads_back_to_the_project(client, official_vn, vn_project):
     client.force_login(official_vn)
     response = client.get(reverse("project_status", args=[vn_project.pk]))
-    assert response.status_code == 405
+    assert response.status_code == 302
+    assert response["Location"] == vn_project.get_absolute_url() + "#update"
+    vn_project.refresh_from_db()
+    assert vn_project.version == 1
+
+
+def test_a_refused_update_shows_an_error_summary_and_says_so_in_the_title(
+    client, official_vn, vn_project
+):
+    client.force_login(official_vn)
+    response = client.post(
+        reverse("project_status", args=[vn_project.pk]),
+        {"status": S.POSTPONED, "note": "", "version": vn_project.version},
+    )
+    html = response.content.decode()
+    assert "<title>Error:" in html
+    summary = html[html.index('class="error-summary"') :].split("</div>")[0]
+    assert "autofocus" in summary and "There is a problem" in summary
+    assert 'href="#id_note"' in summary and "A note is required" in summary
+    assert html.index('class="error-summary"') < html.index('name="status"')
+
+
+def test_the_evidence_link_accepts_an_address_without_https(client, official_vn, vn_project):
+    client.force_login(official_vn)
+    page = client.get(vn_project.get_absolute_url()).content.decode()
+    evidence = re.search(r"<input[^>]*evidence_url[^>]*>", page).group(0)
+    assert 'type="url"' not in evidence and 'inputmode="url"' in evidence
+    client.post(
+        reverse("project_status", args=[vn_project.pk]),
+        {"status": S.ONGOING, "version": 1, "evidence_url": "moha.gov.vn/tin-tuc/hoi-nghi"},
+    )
+    change = vn_project.changes.get()
+    assert change.evidence_url == "https://moha.gov.vn/tin-tuc/hoi-nghi"
 
 
 def test_csrf_is_enforced(official_vn, vn_project):
