@@ -65,8 +65,20 @@ def test_dates_follow_the_active_language(client, official_vn, vn_project):
     english = client.get(vn_project.get_absolute_url()).content.decode()
     in_vietnamese(client)
     vietnamese = client.get(vn_project.get_absolute_url()).content.decode()
-    assert re.search(r"since \w{3}\.? \d{1,2}, \d{4}", english)
-    assert re.search(r"từ \d\d:\d\d Ngày \d{1,2} tháng \d{1,2} năm \d{4}", vietnamese)
+    # Day-month-year, as ASEAN papers write dates; no "Ngày" doubled in Vietnamese.
+    assert re.search(r"since \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d", english)
+    assert re.search(r"từ \d\d:\d\d, \d{1,2} tháng \d{1,2} năm \d{4}", vietnamese)
+    assert not re.search(r"(?i)ngày ngày", vietnamese)
+
+
+def test_report_dates_are_ranges_in_both_languages(client, sources):
+    english = client.get("/").content.decode()
+    assert "Reported at SOM, ACCSM 21, 2–6 August 2022" in english
+    in_vietnamese(client)
+    for url in ("/", reverse("annex"), reverse("plan_detail", args=["accsm-work-plan-2021-2025"])):
+        vietnamese = client.get(url).content.decode()
+        assert "2–6 tháng 8 năm 2022" in vietnamese, url
+        assert not re.search(r"(?i)ngày ngày", vietnamese), url
 
 
 def test_model_labels_are_translated_for_the_admin():
