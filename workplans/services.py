@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -209,29 +209,22 @@ def project_propose(
             code="year_outside_plan",
         )
 
-    now = timezone.now()
-    for _attempt in range(5):
-        project = Project(
-            plan=plan,
-            code=_next_proposal_code(plan),
-            title=title.strip(),
-            description=description.strip(),
-            year=year,
-            status=Project.Status.PROPOSED,
-            proposed_by=country,
-            status_changed_at=now,
-            status_changed_by=by,
-        )
-        project.full_clean()
-        try:
-            # A concurrent proposal may take the same code first: try the next one.
-            with transaction.atomic():
-                project.save()
-            break
-        except IntegrityError:
-            continue
-    else:
-        raise ValidationError(_("Could not number the proposal; please submit again."), code="busy")
+    # Proposals to one plan are numbered one at a time: the plan's row is the lock, held
+    # until this transaction ends, so simultaneous proposals never pick the same code.
+    WorkPlan.objects.select_for_update().filter(pk=plan.pk).exists()
+    project = Project(
+        plan=plan,
+        code=_next_proposal_code(plan),
+        title=title.strip(),
+        description=description.strip(),
+        year=year,
+        status=Project.Status.PROPOSED,
+        proposed_by=country,
+        status_changed_at=timezone.now(),
+        status_changed_by=by,
+    )
+    project.full_clean()
+    project.save()
     project.lead_countries.add(country)
     StatusChange.objects.create(
         project=project,
