@@ -26,7 +26,7 @@ from .models import (
     WorkPlan,
 )
 from .permissions import can_update_project
-from .services import StaleVersionError
+from .services import StaleVersionError, project_delete, project_record_created
 
 
 @admin.register(Country)
@@ -102,7 +102,7 @@ class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
-    fields = ["changed_at", "from_status", "to_status", "changed_by", "channel", "note"]
+    fields = ["changed_at", "action", "from_status", "to_status", "changed_by", "channel", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -127,6 +127,20 @@ class ProjectAdmin(admin.ModelAdmin):
 
     def get_exclude(self, request, obj=None):
         return ["status"] if obj else super().get_exclude(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:  # after the lead countries are saved, so the record names them
+            project_record_created(
+                project=form.instance, by=request.user, channel=StatusChange.Channel.ADMIN
+            )
+
+    def delete_model(self, request, obj):
+        project_delete(project=obj, by=request.user, channel=StatusChange.Channel.ADMIN)
+
+    def delete_queryset(self, request, queryset):
+        for project in queryset.select_related("plan", "priority_area", "proposed_by"):
+            project_delete(project=project, by=request.user, channel=StatusChange.Channel.ADMIN)
 
     @admin.display(description=_("status"))
     def current_status(self, obj):
@@ -195,9 +209,17 @@ class ProjectAdmin(admin.ModelAdmin):
 class StatusChangeAdmin(admin.ModelAdmin):
     """The audit trail: readable, never editable, by anyone."""
 
-    list_display = ["changed_at", "project", "from_status", "to_status", "changed_by", "channel"]
-    list_filter = ["channel", "to_status", "project__plan"]
-    search_fields = ["project__code", "project__title", "note", "changed_by__username"]
+    list_display = [
+        "changed_at",
+        "project_label",
+        "action",
+        "from_status",
+        "to_status",
+        "changed_by",
+        "channel",
+    ]
+    list_filter = ["action", "channel", "to_status", "project__plan"]
+    search_fields = ["project_label", "note", "changed_by__username"]
     list_select_related = ["project", "changed_by"]
     date_hierarchy = "changed_at"
 

@@ -347,7 +347,7 @@ class Project(models.Model):
 
 
 class StatusChange(models.Model):
-    """The audit trail: one row per status change, whoever or whatever made it."""
+    """The audit trail: one row per creation, status change or deletion of a project."""
 
     class Channel(models.TextChoices):
         WEB = "web", _("Web form")
@@ -355,17 +355,32 @@ class StatusChange(models.Model):
         IMPORT = "import", _("Spreadsheet import")
         COMMAND = "command", _("Command line")
 
-    # PROTECT: deleting a project must not erase its audit trail; cancel it instead.
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        STATUS = "status", _("Status changed")
+        DELETED = "deleted", _("Deleted")
+
+    # SET_NULL: a deleted project's records survive it, readable through `project_label`.
     project = models.ForeignKey(
         Project,
         verbose_name=_("project"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="changes",
     )
+    project_label = models.CharField(_("project (code and title)"), max_length=440, blank=True)
+    action = models.CharField(
+        _("action"), max_length=8, choices=Action.choices, default=Action.STATUS
+    )
+    # On creation and deletion: the project's values then (plan, code, title, leads…).
+    values = models.JSONField(_("values"), default=dict, blank=True)
     from_status = models.CharField(
         _("from status"), max_length=10, choices=Project.Status.choices, blank=True
     )
-    to_status = models.CharField(_("to status"), max_length=10, choices=Project.Status.choices)
+    to_status = models.CharField(
+        _("to status"), max_length=10, choices=Project.Status.choices, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
     meeting = models.ForeignKey(
@@ -395,7 +410,8 @@ class StatusChange(models.Model):
         get_latest_by = "changed_at"
 
     def __str__(self) -> str:
-        return f"{self.project.code}: {self.from_status or '—'} → {self.to_status}"
+        code = self.project_label.split(" ", 1)[0]
+        return f"{code}: {self.from_status or '—'} → {self.to_status or '—'}"
 
 
 class StatusReport(models.Model):

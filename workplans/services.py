@@ -146,16 +146,47 @@ def _apply_change(
     project.status_changed_at, project.status_changed_by = now, by
     for name, value in fields.items():
         setattr(project, name, value)
-    return StatusChange.objects.create(
-        project=project,
+    return _audit(
+        project,
+        StatusChange.Action.STATUS,
+        by=by,
+        channel=channel,
         from_status=from_status,
         to_status=status,
-        note=note.strip(),
+        note=note,
         evidence_url=evidence_url,
         meeting=meeting,
+    )
+
+
+def project_values(project: Project) -> dict:
+    """What a creation or deletion record keeps of the project: enough to tell it again."""
+    return {
+        "plan": project.plan.slug,
+        "code": project.code,
+        "title": project.title,
+        "status": project.status,
+        "year": project.year,
+        "lead_countries": sorted(c.code for c in project.lead_countries.all()),
+        "priority_area": project.priority_area.number if project.priority_area else None,
+        "proposed_by": project.proposed_by.code if project.proposed_by else None,
+        "description": project.description,
+    }
+
+
+def _audit(project: Project, action: str, *, by, channel: str, **fields) -> StatusChange:
+    """The one way an audit record is written: who, when (now), the channel and the values."""
+    if action != StatusChange.Action.STATUS:
+        fields["values"] = project_values(project)
+    fields["note"] = fields.get("note", "").strip()
+    return StatusChange.objects.create(
+        project=project,
+        project_label=f"{project.code} {project.title}",
+        action=action,
         changed_by=by,
         channel=channel,
         version=project.version,
+        **fields,
     )
 
 
@@ -226,14 +257,13 @@ def project_propose(
     project.full_clean()
     project.save()
     project.lead_countries.add(country)
-    StatusChange.objects.create(
-        project=project,
-        from_status="",
-        to_status=Project.Status.PROPOSED,
-        note=note.strip(),
-        changed_by=by,
+    _audit(
+        project,
+        StatusChange.Action.CREATED,
+        by=by,
         channel=channel,
-        version=project.version,
+        to_status=Project.Status.PROPOSED,
+        note=note,
     )
     return project
 
@@ -369,16 +399,36 @@ def project_create(
     project.full_clean()
     project.save()
     project.lead_countries.set(lead_countries)
-    StatusChange.objects.create(
-        project=project,
-        from_status="",
-        to_status=status,
-        note=note.strip(),
-        changed_by=by,
-        channel=channel,
-        version=project.version,
-    )
+    project_record_created(project=project, by=by, channel=channel, note=note)
     return project
+
+
+def project_record_created(*, project: Project, by, channel: str, note: str = "") -> StatusChange:
+    """Audit a project created elsewhere (the admin's add form saves it, then calls this)."""
+    return _audit(
+        project,
+        StatusChange.Action.CREATED,
+        by=by,
+        channel=channel,
+        to_status=project.status,
+        note=note,
+    )
+
+
+@transaction.atomic
+def project_delete(*, project: Project, by, channel: str) -> StatusChange:
+    """Delete a project, leaving a record of what it was; its earlier records survive it."""
+    if not by.is_active or not by.has_perm("workplans.delete_project"):
+        raise PermissionDenied(_("You may not delete projects."))
+    record = _audit(
+        project,
+        StatusChange.Action.DELETED,
+        by=by,
+        channel=channel,
+        from_status=project.status,
+    )
+    project.delete()
+    return record
 
 
 @transaction.atomic

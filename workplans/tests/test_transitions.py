@@ -129,9 +129,11 @@ def test_secretariat_updates_any_project(secretariat, plus_three):
     assert change.changed_by == secretariat
 
 
-def test_a_project_with_history_cannot_be_deleted(official_vn, vn_project):
-    from django.db.models import ProtectedError
+def test_a_deleted_projects_history_survives_it(official_vn, secretariat, vn_project):
+    from workplans.models import StatusChange
+    from workplans.services import project_delete
 
-    set_status(vn_project, S.ONGOING, official_vn)
-    with pytest.raises(ProtectedError):
-        vn_project.delete()
+    change = set_status(vn_project, S.ONGOING, official_vn)
+    project_delete(project=vn_project, by=secretariat, channel=StatusChange.Channel.WEB)
+    change.refresh_from_db()
+    assert change.project is None and change.project_label == "VN-01 Digital civil service"
