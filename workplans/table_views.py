@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -315,7 +316,9 @@ def annex_pdf(request: HttpRequest, body_code: str | None = None) -> HttpRespons
 
     context = _annex_context(request, body_code)
     html = render_to_string("workplans/annex.html", {**context, "for_pdf": True}, request=request)
-    pdf = weasyprint.HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    # The stylesheet is read from disk: the renderer fetches nothing over the network.
+    css = weasyprint.CSS(filename=finders.find("css/annex.css"), url_fetcher=_refuse_fetch)
+    pdf = weasyprint.HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(stylesheets=[css])
     stem = _stem(context["body"].code if context["body"] else "accsm")
     filename = f"{stem}-meeting-annex-{context['generated_at']:%Y-%m-%d}.pdf"
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -105,7 +105,7 @@ def test_filter_by_body_and_by_period(client, bodies):
 def test_annex_is_a_print_page_per_body_without_navigation(client, bodies):
     html = client.get(reverse("annex_body", args=["accsm"])).content.decode()
     assert "Progress of the work plans of ASEAN Cooperation on Civil Service Matters" in html
-    assert 'class="site-nav"' not in html and "@media print" in html
+    assert 'class="site-nav"' not in html and "css/annex.css" in html
     assert "22.6 %" in html and "Reported at SOM, ACCSM 21" in html
     assert "Reported at SOM, ACCSM 21, 2 August 2022" in html
     assert "ACCSM+3" not in html
