@@ -54,16 +54,24 @@ class Progress:
         return self.percent("completed")
 
     def segments(self) -> list[dict]:
-        """One entry per status, in display order, for tables and the stacked bar."""
-        return [
-            {
-                "status": status,
-                "label": LABELS[status],
-                "count": self.count(status),
-                "percent": self.percent(status),
-            }
-            for status in ORDER
-        ]
+        """One entry per status, in display order, for tables and the stacked bar.
+
+        `offset` is the sum of the counts before it: where its rectangle starts in the bar.
+        """
+        entries, offset = [], 0
+        for status in ORDER:
+            count = self.count(status)
+            entries.append(
+                {
+                    "status": status,
+                    "label": LABELS[status],
+                    "count": count,
+                    "percent": self.percent(status),
+                    "offset": offset,
+                }
+            )
+            offset += count
+        return entries
 
     def __add__(self, other: "Progress") -> "Progress":
         return Progress(

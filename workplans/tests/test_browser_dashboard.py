@@ -21,7 +21,7 @@ def test_dashboard_shows_the_sources_figures(page, screenshot_dir, live_server, 
     assert "1 proposal pending, not counted" in plus_three.inner_text()
 
     # The stacked bar is drawn without JavaScript, one segment per non-empty status.
-    assert accsm.locator(".bar .seg").count() == 3
+    assert accsm.locator(".bar rect").count() == 3
     page.screenshot(path=screenshot_dir / "dashboard.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=screenshot_dir / "dashboard-phone.png", full_page=True)

@@ -19,9 +19,7 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_twenty_simultaneous_proposals_each_get_their_own_code_and_one_audit_row(
-    plus_three, japan
-):
+def test_twenty_simultaneous_proposals_each_get_their_own_code_and_one_audit_row(plus_three, japan):
     plan = make_plan(plus_three, "plus-3-plan")
     officials = [make_user(f"official_{i}", "Officials", japan) for i in range(PROPOSERS)]
     barrier = threading.Barrier(PROPOSERS)

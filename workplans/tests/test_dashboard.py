@@ -95,3 +95,16 @@ def test_query_count_does_not_grow_with_the_data(client, page):
     large, large_sizes = measure(300, 20)
     assert (small_sizes, large_sizes) == ((3, 6), (300, 6000))
     assert small == large
+
+
+def test_the_bar_is_sized_by_counts_and_reads_out_percentages(client, sources):
+    html = client.get(reverse("dashboard")).content.decode()
+    # ACCSM 2021–2025 as reported: 7 completed, 5 ongoing, 19 planned, drawn end to end.
+    assert 'viewBox="0 0 31 1"' in html
+    assert 'class="seg-completed" x="0" width="7"' in html
+    assert 'class="seg-ongoing" x="7" width="5"' in html
+    assert 'class="seg-planned" x="12" width="19"' in html
+    assert (
+        'aria-label="Completed: 7 (22.6 %), Ongoing or annual: 5 (16.1 %), Planned: 19 (61.3 %)'
+        in html
+    )

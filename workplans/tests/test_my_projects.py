@@ -196,7 +196,9 @@ def test_query_count_does_not_grow_with_the_data(client, page):
     assert small == large
 
 
-def test_a_project_nobody_updated_says_never_updated_not_its_load_time(client, secretariat, sources):
+def test_a_project_nobody_updated_says_never_updated_not_its_load_time(
+    client, secretariat, sources
+):
     """The facts' load time is not an update: Viet Nam's conference was never updated here."""
     client.force_login(secretariat)
     by_country = client.get(reverse("status_by_country"))
