@@ -215,3 +215,25 @@ def test_create_official_refuses_an_unknown_country_or_a_taken_name(official_vn,
         call_command("create_official", "--username=new", "--country=XX")
     with pytest.raises(CommandError, match="already exists"):
         call_command("create_official", "--username=OFFICIAL_VN", "--country=VN")
+
+
+def test_behind_a_proxy_the_lockout_keys_on_the_forwarded_client(client, official_vn, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    # Client A forges an address on the left; the proxy appends A's real one on the right.
+    from_a = {**proxy, "HTTP_X_FORWARDED_FOR": "203.0.113.66, 198.51.100.10"}
+    for _ in range(6):
+        log_in(client, "official_vn", "wrong", **from_a)
+    assert log_in(client, "official_vn", **from_a).status_code == 429
+    from_b = {**proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.20"}
+    assert log_in(client, "official_vn", **from_b).status_code == 302
+    client.logout()
+    assert log_in(client, "official_vn", **from_a).status_code == 429
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(client, official_vn, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for n in range(5):
+        # A client cannot dodge the lockout by writing a new address each time.
+        log_in(client, "official_vn", "wrong", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+    assert log_in(client, "official_vn", HTTP_X_FORWARDED_FOR="198.51.100.99").status_code == 429
