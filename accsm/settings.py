@@ -9,6 +9,12 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+    SECRET_KEY_WARNING_MSG,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -30,9 +36,14 @@ DEBUG = env_bool("DEBUG", True)
 
 _DEV_SECRET_KEY = "django-insecure-local-development-only"
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET_KEY)
-if not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 40):
+# Refuse at start-up what `check --deploy` calls weak (security.W009), with its own words.
+if not DEBUG and (
+    len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+):
     raise ImproperlyConfigured(
-        "DEBUG is off: set SECRET_KEY to a random value of at least 40 characters."
+        "DEBUG is off and SECRET_KEY is weak. " + SECRET_KEY_WARNING_MSG % "SECRET_KEY"
     )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
