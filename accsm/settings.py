@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "workplans.middleware.refuse_nul_bytes",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "workplans.middleware.absolute_session_limit",
     # Last, so that it sees the outcome of authentication.
