@@ -102,7 +102,11 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
         "max_size": filesizeformat(settings.ACCSM_IMPORT_MAX_BYTES),
     }
     if request.method != "POST":
-        form = UploadForm(plans=plans, initial={"plan": request.GET.get("plan")})
+        chosen = request.GET.get("plan")
+        if not chosen:
+            only = list(plans.values_list("slug", flat=True)[:2])
+            chosen = only[0] if len(only) == 1 else None  # one plan to choose: chosen for them
+        form = UploadForm(plans=plans, initial={"plan": chosen})
         return render(request, "workplans/imports/upload.html", {**context, "form": form})
 
     # An oversized request is refused without reading it (Django spools big uploads to
@@ -227,10 +231,14 @@ def confirm(request: HttpRequest) -> HttpResponse:
 
 
 def _template_rows(request: HttpRequest, kind: str, plan: WorkPlan | None) -> list[list]:
-    """Rows to fill in: the plan's projects when one is given, else one example row."""
+    """Rows to fill in: the plan's projects the user may change; none without a plan.
+
+    No example row: an invented code in the data sheet would be imported as a project.
+    The instructions sheet shows each column's example instead.
+    """
     columns = imports.columns(kind)
     if plan is None:
-        return [[c.example for c in columns]]
+        return []
     projects = (
         plan.projects.exclude(status=Project.Status.PROPOSED)
         .select_related("priority_area")
@@ -250,7 +258,7 @@ def _template_rows(request: HttpRequest, kind: str, plan: WorkPlan | None) -> li
             "description": project.description,
         }
         rows.append([values.get(c.name, "") for c in columns])
-    return rows or [[c.example for c in columns]]
+    return rows
 
 
 @login_required
@@ -260,7 +268,9 @@ def template_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse
         raise Http404(_("Templates come as .xlsx or .csv."))
     plan = None
     if request.GET.get("plan"):
-        plan = WorkPlan.objects.filter(slug=request.GET["plan"]).first()
+        plan = _plans_for(request.user, kind).filter(slug=request.GET["plan"]).first()
+        if plan is None:
+            raise Http404(_("No such work plan among those you may import into."))
     columns = imports.columns(kind)
     rows = _template_rows(request, kind, plan)
     stem = "accsm-import-" + ("plan-projects" if kind == imports.ITEMIZE else "status-updates")

@@ -385,6 +385,11 @@ class Preview:
         return not self.issues
 
     @property
+    def problem_rows(self) -> set[int]:
+        """Rows with an issue: neither 'unchanged' nor applied, whatever else they hold."""
+        return {issue.row for issue in self.issues}
+
+    @property
     def actions(self) -> list[Change]:
         return [c for c in self.changes if c.action != "unchanged"]
 
@@ -394,7 +399,9 @@ class Preview:
             "update": sum(c.action == "update" for c in self.changes),
             # Status changes of existing projects; a creation's first status is audited too.
             "status": sum(c.changes_status and c.action != "create" for c in self.changes),
-            "unchanged": sum(c.action == "unchanged" for c in self.changes),
+            "unchanged": sum(
+                c.action == "unchanged" and c.row not in self.problem_rows for c in self.changes
+            ),
         }
 
     def to_session(self) -> dict:

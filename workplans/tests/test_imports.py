@@ -463,7 +463,7 @@ def test_confirm_needs_the_token_of_this_session_and_user(client, plan, secretar
     assert client.get(reverse("import_confirm")).status_code == 405
 
 
-def test_templates_list_columns_allowed_values_and_an_example(client, plan, secretariat):
+def test_templates_without_a_plan_hold_no_invented_row(client, plan, secretariat):
     client.force_login(secretariat)
     response = client.get(reverse("import_template", args=["itemize", "xlsx"]))
     assert response.status_code == 200
@@ -471,20 +471,59 @@ def test_templates_list_columns_allowed_values_and_an_example(client, plan, secr
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     data, notes = workbook.worksheets
     assert [c.value for c in data[1]] == ITEMIZE_HEADERS
-    assert [c.value for c in data[2]][:3] == [
-        "AP-2021-01",
-        "Regional workshop on talent development",
-        "VN; JP",
-    ]
+    assert data.max_row == 1  # the column names only: no example project to import by mistake
     text = " ".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
-    for word in ("Ongoing or annual", "postponed", "VN", "Viet Nam", "Required"):
+    for word in ("Ongoing or annual", "postponed", "VN", "Viet Nam", "Required", "Example"):
         assert word in text
 
     response = client.get(reverse("import_template", args=["status", "csv"]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["code", "status", "note", "evidence"]
-    assert rows[1][1] == "Completed"
+    assert rows == [["code", "status", "note", "evidence"]]
     assert client.get(reverse("import_template", args=["status", "pdf"])).status_code == 404
+
+
+def test_a_plans_status_template_lists_its_projects_ready_to_fill_in(client, plan, secretariat):
+    client.force_login(secretariat)
+    url = reverse("import_template", args=["status", "csv"]) + f"?plan={plan.slug}"
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    assert [row[:2] for row in rows[1:]] == [["P001", "Planned"], ["P002", "Ongoing or annual"]]
+
+
+def test_a_template_for_a_plan_the_user_may_not_import_into_is_404(client, plan, official_vn):
+    other = make_plan(make_body("other"), "other-plan", statuses=[S.PLANNED])
+    client.force_login(official_vn)
+    url = reverse("import_template", args=["status", "csv"])
+    assert client.get(url + f"?plan={other.slug}").status_code == 404
+    assert client.get(url + "?plan=no-such-plan").status_code == 404
+
+
+def test_one_plan_to_choose_is_chosen_and_the_template_form_offers_it(client, plan, official_vn):
+    client.force_login(official_vn)  # Viet Nam leads projects of one plan only
+    response = client.get(reverse("import_upload", args=["status"]))
+    assert response.context["form"]["plan"].value() == plan.slug
+    html = response.content.decode()
+    assert f'<option value="{plan.slug}" selected>' in html
+    assert 'formaction="/imports/status/template.csv"' in html
+
+
+def test_several_plans_to_choose_are_not_chosen_for_the_user(client, plan, secretariat):
+    make_plan(make_body("other"), "other-plan", statuses=[S.PLANNED])
+    client.force_login(secretariat)
+    response = client.get(reverse("import_upload", args=["status"]))
+    assert response.context["form"]["plan"].value() is None
+
+
+def test_a_row_with_a_problem_is_not_also_called_unchanged(client, plan, secretariat):
+    client.force_login(secretariat)
+    # Row 2 matches the plan; row 3 names P002's current status with a bad evidence link.
+    rows = [["code", "status", "evidence"], ["P001", "planned", ""], ["P002", "ongoing", "nope"]]
+    response = upload(client, "status", plan, "status.csv", csv_bytes(rows))
+    assert response.status_code == 400
+    assert response.context["counts"]["unchanged"] == 1
+    html = response.content.decode()
+    assert 'data-row="3" data-action="problem"' in html
+    assert 'data-row="2" data-action="unchanged"' in html
+    assert "1 unchanged" in html
 
 
 def test_an_officials_template_lists_their_projects_and_uploads_as_no_change(
