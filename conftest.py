@@ -43,10 +43,48 @@ def chromium():
 
 @pytest.fixture
 def page(chromium):
-    """A fresh page in its own context (no cookies shared between tests)."""
+    """A fresh page in its own context (no cookies shared between tests).
+
+    Every page it opens must keep to the Content-Security-Policy: a violation Chromium
+    reports in the console fails the test.
+    """
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
+    page = context.new_page()
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield page
     context.close()
+    assert not refused, f"Content-Security-Policy violations: {refused}"
+
+
+AXE = Path(__file__).resolve().parent / "workplans" / "tests" / "vendor" / "axe-4.14.1.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def axe(axe_source):
+    """axe(page) → the serious and critical accessibility violations of the page as it is."""
+
+    def run(page) -> list[str]:
+        # Injected through the DevTools protocol: the page's CSP does not apply to it.
+        page.evaluate(axe_source)
+        result = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".filter(v => ['serious', 'critical'].includes(v.impact))"
+            ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', '))"
+        )
+        return result
+
+    return run
 
 
 @pytest.fixture

@@ -168,7 +168,7 @@ STORAGES = {
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "workplans/tables/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 
 # Content-Security-Policy (django-csp): only this site's own files, no inline script or style.
