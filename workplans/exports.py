@@ -7,6 +7,7 @@ ODS is built in memory by odfpy and so is capped at ODS_MAX_ROWS.
 
 import csv
 import inspect
+import itertools
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -31,6 +32,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -89,7 +91,8 @@ class Export:
 
 
 def neutralise(value):
-    """Prefix an apostrophe to text a spreadsheet would run as a formula."""
+    """Prefix an apostrophe to text a spreadsheet would run as a formula (CSV only: XLSX and
+    ODS cells are typed, so their strings stay exactly as the tracker holds them)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -280,7 +283,11 @@ def json_response(table: Table, export: Export) -> StreamingHttpResponse:
 
 
 def _xlsx_text(value: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+# Column widths in characters: from the header and the first rows, within these bounds.
+XLSX_MIN_WIDTH, XLSX_MAX_WIDTH, XLSX_SAMPLE_ROWS = 8, 60, 200
 
 
 def xlsx_response(table: Table, export: Export) -> FileResponse:
@@ -299,10 +306,32 @@ def xlsx_response(table: Table, export: Export) -> FileResponse:
             cell.number_format = number_format
         return cell
 
-    sheet.append([styled(_xlsx_text(export.heading), Font(bold=True, size=12))])
-    sheet.append([styled(_xlsx_text(c.header), bold) for c in cols])
+    def text(value: str, font=None):
+        """A string cell holding exactly the text: never a formula, whatever it begins with.
+
+        openpyxl would store a leading "=" as a formula; the type is set back to string, and
+        Excel's quote prefix keeps the text a text if someone edits the cell.
+        """
+        cell = styled(_xlsx_text(value), font)
+        if value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        return cell
+
+    # The widths must be set before the first row of a write-only sheet: read a sample first.
+    values_iter = rows(table, cols)
+    sample = list(itertools.islice(values_iter, XLSX_SAMPLE_ROWS))
+    for index, col in enumerate(cols, start=1):
+        longest = max(
+            [len(col.header), *(len(_width_text(row[index - 1])) for row in sample)], default=0
+        )
+        width = min(max(longest + 2, XLSX_MIN_WIDTH), XLSX_MAX_WIDTH)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+    sheet.append([text(export.heading, Font(bold=True, size=12))])
+    sheet.append([text(c.header, bold) for c in cols])
     percent = [c.kind == "percent" for c in cols]
-    for values in rows(table, cols):
+    for values in itertools.chain(sample, values_iter):
         cells = []
         for value, is_percent in zip(values, percent, strict=True):
             if value is None:
@@ -310,7 +339,7 @@ def xlsx_response(table: Table, export: Export) -> FileResponse:
             elif is_percent:
                 cells.append(styled(Decimal(value) / 100, number_format="0.0%"))
             elif isinstance(value, str):
-                cells.append(_xlsx_text(value))
+                cells.append(text(value))
             else:
                 cells.append(value)  # numbers as numbers, dates as dates
         sheet.append(cells)
@@ -320,6 +349,14 @@ def xlsx_response(table: Table, export: Export) -> FileResponse:
     workbook.save(spool)
     spool.seek(0)
     return FileResponse(spool, content_type=CONTENT_TYPES["xlsx"])
+
+
+def _width_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def _sheet_title(name: str) -> str:
@@ -378,8 +415,10 @@ def ods_response(table: Table, export: Export) -> HttpResponse:
     document.spreadsheet.addElement(sheet)
 
     def text_cell(value: str, stylename=None):
+        # A string cell is text and nothing else (a formula is a table:formula attribute):
+        # the exact text, with no apostrophe.
         cell = odf_table.TableCell(valuetype="string", stylename=stylename)
-        cell.addElement(odf_text.P(text=neutralise(value)))
+        cell.addElement(odf_text.P(text=value))
         return cell
 
     def add_row(cells):

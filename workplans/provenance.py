@@ -1,10 +1,14 @@
 """Where a figure comes from, in words: one rendering of each source, for pages and exports."""
 
+from datetime import date
+
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .dates import date_range
 from .models import StatusReport
+from .selectors import Basis
 
 
 def report_when(report: StatusReport) -> str:
@@ -48,3 +52,27 @@ def added_since(progress) -> str:
     )
     added = ngettext("%(count)s adopted since", "%(count)s adopted since", progress.added.total)
     return f"{where} + {added % {'count': progress.added.total}}"
+
+
+def figures_when(progress, today: date) -> str:
+    """When a plan's figures hold: today (live), the report's dates, or both (report + adopted)."""
+    if progress.basis == Basis.LIVE:
+        return date_format(today, "DATE_FORMAT")
+    if progress.basis == Basis.REPORT_PLUS:
+        return _("%(report)s; adoptions to %(today)s") % {
+            "report": report_when(progress.report),
+            "today": date_format(today, "DATE_FORMAT"),
+        }
+    return report_when(progress.report) if progress.report else ""
+
+
+def mixed_dates_note(dates: list[str]) -> str:
+    """A sum's warning when its parts hold on different dates ('' when they agree)."""
+    dates = list(dict.fromkeys(d for d in dates if d))
+    if len(dates) <= 1:
+        return ""
+    return _("The sum mixes figures of different dates: %(dates)s.") % {"dates": "; ".join(dates)}
+
+
+def sum_note(progresses, today: date) -> str:
+    return mixed_dates_note([figures_when(p, today) for p in progresses if p.figures])

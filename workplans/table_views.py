@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 from django_tables2.tables import Table
@@ -21,7 +22,7 @@ from .access import readable
 from .filters import PlanFilter, ProjectFilter, TableFilterSet
 from .models import Body, Project, WorkPlan
 from .progress import ORDER, Progress
-from .provenance import added_since, report_source, report_when
+from .provenance import added_since, figures_when, mixed_dates_note, report_source
 from .selectors import Basis, PlanProgress, dashboard_bodies
 from .tables import ProgressTable, ProjectListTable
 
@@ -65,33 +66,33 @@ def _plan_source(progress: PlanProgress, today: date) -> str:
             }
         return text
     if basis == Basis.REPORT_PLUS:
-        return f"{added_since(progress)} — {report_source(progress.report)}"
+        text = added_since(progress)
+        if progress.report.source_title:
+            text += f" — {progress.report.source_title}"
+        return text
     if progress.report:
         return report_source(progress.report)
     return _("No figures yet: no projects are itemized and no counts have been reported.")
 
 
-def _figures_dated(progress: PlanProgress, today: date) -> str:
-    """When the figures hold: today (live), the report's dates, or both (report + adopted)."""
-    basis = progress.basis
-    if basis == Basis.LIVE:
-        return date_format(today, "DATE_FORMAT")
-    if basis == Basis.REPORT_PLUS:
-        return _("%(report)s; adoptions to %(today)s") % {
-            "report": report_when(progress.report),
-            "today": date_format(today, "DATE_FORMAT"),
-        }
-    return report_when(progress.report) if progress.report else ""
+def _sum_source(rows: list[ProgressRow], what: str) -> str:
+    """A sum says when its parts hold: their one date, or each of the dates it mixes."""
+    dates = [row.figures_date for row in rows if row.progress]
+    note = mixed_dates_note(dates)
+    if note:
+        return f"{what}. {note}"
+    return f"{what} ({dates[0]})" if dates else what
 
 
 def progress_rows(plans: QuerySet[WorkPlan]) -> list[ProgressRow]:
     """Rows of the progress table, from the dashboard's reads (a constant number of queries)."""
     today = timezone.localdate()
     bodies = dashboard_bodies(plans)
-    rows = []
+    rows, plan_rows = [], []
     for group in bodies:
+        body_rows = []
         for item in group.plans:
-            rows.append(
+            body_rows.append(
                 ProgressRow(
                     kind="plan",
                     body=group.body,
@@ -101,10 +102,12 @@ def progress_rows(plans: QuerySet[WorkPlan]) -> list[ProgressRow]:
                     progress=item.figures,
                     pending=item.pending,
                     source=_plan_source(item, today),
-                    figures_date=_figures_dated(item, today),
+                    figures_date=figures_when(item, today),
                     differs=item.differs,
                 )
             )
+        rows += body_rows
+        plan_rows += body_rows
         rows.append(
             ProgressRow(
                 kind="subtotal",
@@ -112,7 +115,7 @@ def progress_rows(plans: QuerySet[WorkPlan]) -> list[ProgressRow]:
                 label=_("Subtotal, %(body)s") % {"body": group.body.short_name},
                 progress=group.total,
                 pending=sum(item.pending for item in group.plans),
-                source=_("Sum of the figures above"),
+                source=_sum_source(body_rows, _("Sum of the figures above")),
             )
         )
     if len(bodies) > 1:
@@ -123,7 +126,7 @@ def progress_rows(plans: QuerySet[WorkPlan]) -> list[ProgressRow]:
                 label=_("Total, all bodies"),
                 progress=sum((group.total for group in bodies), Progress()),
                 pending=sum(row.pending for row in rows if row.kind == "subtotal"),
-                source=_("Sum of the subtotals"),
+                source=_sum_source(plan_rows, _("Sum of the subtotals")),
             )
         )
     return rows
@@ -322,5 +325,6 @@ def annex_pdf(request: HttpRequest, body_code: str | None = None) -> HttpRespons
     stem = _stem(context["body"].code if context["body"] else "accsm")
     filename = f"{stem}-meeting-annex-{context['generated_at']:%Y-%m-%d}.pdf"
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    # A download (the button says so), not a page the browser opens in place of the annex.
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

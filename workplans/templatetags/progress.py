@@ -1,4 +1,5 @@
 from django import template
+from django.utils import timezone
 from django.utils.formats import number_format
 
 from workplans import provenance
@@ -34,3 +35,9 @@ def daterange(start, end=None) -> str:
 @register.filter
 def report_when(report) -> str:
     return provenance.report_when(report) if report else ""
+
+
+@register.simple_tag
+def mixed_dates(progresses) -> str:
+    """The warning a body's total carries when its plans' figures hold on different dates."""
+    return provenance.sum_note(progresses, timezone.localdate())

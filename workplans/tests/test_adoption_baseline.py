@@ -94,3 +94,32 @@ def test_the_service_refuses_a_meeting_of_another_body(client, sources):
         {"version": 1, "meeting": conference.pk},
     )
     assert response.context["adopt_form"].errors["meeting"]
+
+
+def test_a_total_says_which_dates_it_mixes(client, sources):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from workplans.table_views import progress_rows
+
+    today = date_format(timezone.localdate(), "DATE_FORMAT")
+    rows = {row.label: row for row in progress_rows(WorkPlan.objects.all())}
+    # One body, one date: said, not hidden.
+    assert rows["Subtotal, ACCSM"].source == "Sum of the figures above (2–6 August 2022)"
+    # All bodies: the reports of August 2022 and Viet Nam's live count of today.
+    total = rows["Total, all bodies"].source
+    assert total.startswith("Sum of the subtotals. The sum mixes figures of different dates:")
+    assert "2–6 August 2022" in total and today in total
+    # The dashboard's body totals say it only where a body's plans differ (none here).
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "data-mixed-dates" not in html
+
+
+def test_the_dashboard_says_when_a_bodys_plans_hold_on_different_dates(client, sources):
+    from workplans.models import Body
+
+    scheme = WorkPlan.objects.get(slug="vn-scheme-1439-2019-2025")
+    scheme.body = Body.objects.get(code="accsm")  # a live plan beside a reported one
+    scheme.save()
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "The sum mixes figures of different dates: 2–6 August 2022;" in html

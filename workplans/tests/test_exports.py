@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import json
 import time
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -18,6 +19,7 @@ from django.utils import timezone
 from odf import opendocument
 from odf import table as odf_table
 from odf import text as odf_text
+from openpyxl.utils import get_column_letter
 
 from workplans.exports import ODS_MAX_ROWS, neutralise
 from workplans.management.commands.generate_synthetic import generate
@@ -132,7 +134,7 @@ def test_xlsx_holds_the_filtered_sorted_table_with_real_dates(client, plan):
     assert "Status: Planned, Completed" in title and "exported" in title
     assert read[1] == headers
     data = [[None if v is None else v for v in row] for row in read[2:]]
-    expected = [[plain(v) for v in row] for row in rows]
+    expected = rows  # typed cells: the exact values, formula-like titles included
     # openpyxl reads dates back as datetimes at midnight.
     for row in data:
         if isinstance(row[6], dt.datetime):
@@ -184,8 +186,7 @@ def test_ods_holds_the_filtered_sorted_table(client, plan):
     book = tablib.Dataset().load(io.BytesIO(content), format="ods", skip_lines=1)
     assert list(book.headers) == headers
     expected = [
-        ["" if v is None else float(v) if isinstance(v, int) else plain(v) for v in row]
-        for row in rows
+        ["" if v is None else float(v) if isinstance(v, int) else v for v in row] for row in rows
     ]
     assert [list(r) for r in book] == expected
     title = _ods_cells(content)[0][0]
@@ -203,7 +204,7 @@ def _ods_cells(content: bytes) -> list[list[str]]:
     return rows
 
 
-def test_formula_injection_is_neutralised_in_csv_xlsx_and_ods(client, plan):
+def test_formula_injection_is_neutralised_in_csv_xlsx_and_ods_keep_the_exact_title(client, plan):
     query = {"sort": "code"}
     _, csv_content = export(client, plan, "csv", query)
     read = list(csv.reader(io.StringIO(csv_content.decode("utf-8-sig"))))
@@ -216,12 +217,32 @@ def test_formula_injection_is_neutralised_in_csv_xlsx_and_ods(client, plan):
     cells = {row[0].value: row[1] for row in workbook.worksheets[0].iter_rows(min_row=3)}
     for code, title in HOSTILE.items():
         assert cells[code].data_type == "s"  # text, never "f" (formula)
-        assert cells[code].value == "'" + title
+        assert cells[code].value == title  # exactly the tracker's title
+        assert cells[code].quotePrefix  # and still text if someone edits the cell
+    # No formula anywhere in the file, in any cell.
+    sheet_xml = zipfile.ZipFile(io.BytesIO(xlsx_content)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml and b"<f " not in sheet_xml
 
     _, ods_content = export(client, plan, "ods", query)
     ods = {row[0]: row[1] for row in _ods_cells(ods_content)[2:]}
     for code, title in HOSTILE.items():
-        assert ods[code] == "'" + title
+        assert ods[code] == title
+    assert b"table:formula" not in zipfile.ZipFile(io.BytesIO(ods_content)).read("content.xml")
+
+
+def test_xlsx_columns_are_as_wide_as_their_content_within_bounds(client, plan):
+    _, xlsx_content = export(client, plan, "xlsx", {"sort": "code"})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_content)).worksheets[0]
+    headers = [c.value for c in sheet[2]]
+    widths = {
+        h: sheet.column_dimensions[get_column_letter(i)].width for i, h in enumerate(headers, 1)
+    }
+    longest_title = max(len(c.value or "") for c in list(sheet.columns)[headers.index("Title")][2:])
+    assert widths["Title"] == min(longest_title + 2, 60)
+    assert widths["Code"] == max(
+        len("Code") + 2, 8, *(len(c.value) + 2 for c in list(sheet.columns)[0][2:])
+    )
+    assert all(8 <= width <= 60 for width in widths.values())
 
 
 def test_progress_export_has_percentages_as_numbers_with_a_percent_format(client, db):

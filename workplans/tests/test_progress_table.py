@@ -120,7 +120,7 @@ def test_annex_as_pdf(client, bodies):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert "accsm-meeting-annex-" in response["Content-Disposition"]
+    assert response["Content-Disposition"].startswith('attachment; filename="accsm-meeting-annex-')
 
 
 def test_query_counts_do_not_grow_with_the_plans(client, bodies):
