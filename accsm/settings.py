@@ -202,6 +202,19 @@ if not DEBUG:
     SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Exports per client (user, else address): so many per period, and so many at once.
+EXPORT_RATE = os.environ.get("EXPORT_RATE", "10/m")
+EXPORT_CONCURRENCY = int(os.environ.get("EXPORT_CONCURRENCY", "2"))
+# The export limits' counters: per process by default; "database" shares them between
+# gunicorn workers (run `manage.py createcachetable` once).
+if os.environ.get("ACCSM_CACHE", "locmem") == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "accsm_cache",
+        }
+    }
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -189,6 +189,14 @@ def _getter(table: Table, name: str):
     return get
 
 
+def primed(values: Iterator[list]) -> Iterator[list]:
+    """Run the first query now, in the view: if the database fails, the client gets the
+    error page, not a 200 whose body stops short. A later failure propagates out of the
+    stream, so the server aborts the transfer instead of ending it cleanly."""
+    first = list(itertools.islice(values, 1))
+    return itertools.chain(first, values)
+
+
 def rows(table: Table, cols: list[ExportColumn]) -> Iterator[list]:
     """Each row's values as the table computes them for export (its value_<column> methods)."""
     getters = [_getter(table, col.name) for col in cols]
@@ -229,13 +237,14 @@ def _csv_cell(value, kind: str):
 
 def csv_response(table: Table, export: Export) -> StreamingHttpResponse:
     cols = columns(table)
+    table_rows = primed(rows(table, cols))
 
     def lines() -> Iterator[str]:
         writer = csv.writer(_Echo())
         # The byte-order mark tells Excel the file is UTF-8 (Vietnamese names survive).
         yield "\ufeff" + writer.writerow([neutralise(c.header) for c in cols])
         chunk = []
-        for values in rows(table, cols):
+        for values in table_rows:
             chunk.append(
                 writer.writerow([_csv_cell(v, c.kind) for v, c in zip(values, cols, strict=True)])
             )
@@ -263,11 +272,12 @@ def json_response(table: Table, export: Export) -> StreamingHttpResponse:
     """A list of objects keyed by the column headers, streamed like the CSV."""
     cols = columns(table)
     headers = [c.header for c in cols]
+    table_rows = primed(rows(table, cols))
 
     def lines() -> Iterator[str]:
         yield "["
         chunk, separator = [], "\n"
-        for values in rows(table, cols):
+        for values in table_rows:
             item = dict(zip(headers, map(_json_cell, values), strict=True))
             chunk.append(separator + json.dumps(item, ensure_ascii=False))
             separator = ",\n"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 from django_tables2.tables import Table
 
-from . import exports
+from . import exports, throttle
 from .access import readable
 from .filters import PlanFilter, ProjectFilter, TableFilterSet
 from .models import Body, Project, WorkPlan
@@ -186,7 +186,7 @@ def _export(
         messages.error(request, _("Correct the filters before exporting."))
         return redirect(_url_without(request, "_export"))
     try:
-        return exports.response(table, export_format, export)
+        return throttle.limited(request, lambda: exports.response(table, export_format, export))
     except exports.ExportTooLarge as error:
         messages.error(request, str(error))
         return redirect(_url_without(request, "_export"))
@@ -315,6 +315,10 @@ def _refuse_fetch(url: str, *args, **kwargs):
 def annex_pdf(request: HttpRequest, body_code: str | None = None) -> HttpResponse:
     if not pdf_available():
         raise Http404(_("PDF output is not installed on this server."))
+    return throttle.limited(request, lambda: _annex_pdf_response(request, body_code))
+
+
+def _annex_pdf_response(request: HttpRequest, body_code: str | None) -> HttpResponse:
     import weasyprint
 
     context = _annex_context(request, body_code)
