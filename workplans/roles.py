@@ -2,7 +2,8 @@
 
 from .permissions import OFFICIALS, SECRETARIAT, VIEWERS
 
-# Codenames of the workplans app. The Secretariat also maintains every model in the admin.
+# Codenames of the workplans app, or "app_label.codename" for another app's. The Secretariat
+# also maintains every model in the admin.
 ROLE_PERMISSIONS = {
     SECRETARIAT: [
         "update_status",
@@ -27,6 +28,11 @@ ROLE_PERMISSIONS = {
             for action in ("add", "change", "delete", "view")
         ],
         "view_statuschange",
+        # Lifting a login lockout: Admin › Axes › Access attempts (see the README).
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accessfailurelog",
+        "axes.view_accesslog",
     ],
     OFFICIALS: ["update_status", "propose_project"],
     VIEWERS: [],
@@ -36,9 +42,12 @@ ROLE_PERMISSIONS = {
 def sync_roles(**kwargs) -> None:
     """Create the role groups and set their permissions; runs after every migrate (idempotent)."""
     from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
 
     for name, codenames in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="workplans", codename__in=codenames)
-        )
+        wanted = Q(pk__in=[])
+        for entry in codenames:
+            app_label, _dot, codename = entry.rpartition(".")
+            wanted |= Q(content_type__app_label=app_label or "workplans", codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))
