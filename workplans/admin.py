@@ -3,12 +3,14 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .forms import StatusForm, add_service_errors
 from .models import (
@@ -65,14 +67,6 @@ class PriorityAreaInline(admin.TabularInline):
     extra = 0
 
 
-class ProjectInline(admin.TabularInline):
-    model = Project
-    extra = 0
-    fields = ["code", "title", "year", "status"]
-    readonly_fields = ["status"]
-    show_change_link = True
-
-
 @admin.register(WorkPlan)
 class WorkPlanAdmin(admin.ModelAdmin):
     list_display = ["title", "body", "start_year", "end_year", "predecessor"]
@@ -80,7 +74,38 @@ class WorkPlanAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "description"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["predecessor"]
-    inlines = [PriorityAreaInline, StatusReportInline, ProjectInline]
+    # No inline of projects: a plan may hold thousands, far past what one form can post
+    # (DATA_UPLOAD_MAX_NUMBER_FIELDS). A summary links to them in the project list instead.
+    inlines = [PriorityAreaInline, StatusReportInline]
+    readonly_fields = ["projects_summary"]
+
+    @admin.display(description=_("projects"))
+    def projects_summary(self, obj):
+        if obj.pk is None:
+            return _("Save the plan first, then add its projects.")
+        counts = dict(
+            obj.projects.order_by()
+            .values_list("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
+        parts = [
+            f"{label}: {counts[value]}"
+            for value, label in Project.Status.choices
+            if counts.get(value)
+        ]
+        listing = reverse("admin:workplans_project_changelist") + f"?plan__id__exact={obj.pk}"
+        adding = reverse("admin:workplans_project_add") + f"?plan={obj.pk}"
+        return format_html(
+            '{} <span data-project-counts>({})</span><br><a href="{}">{}</a> · <a href="{}">{}</a>',
+            ngettext("%(count)s project", "%(count)s projects", sum(counts.values()))
+            % {"count": sum(counts.values())},
+            "; ".join(parts) or "—",
+            listing,
+            _("list and edit them"),
+            adding,
+            _("add a project to this plan"),
+        )
 
 
 @admin.register(PriorityArea)
