@@ -157,6 +157,33 @@ class ProjectFilter(TableFilterSet):
         return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value))
 
 
+class CountryProjectFilter(ProjectFilter):
+    """Filters of one country's projects: no lead country to choose; 'needs an update' added."""
+
+    stale = django_filters.BooleanFilter(
+        label=_("Only those that need an update"),
+        field_name="is_stale",
+        widget=forms.CheckboxInput,
+    )
+
+    def __init__(self, *args, country: Country, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.filters["lead_country"]
+        # Only the bodies and plans where the country leads something: short lists.
+        self.filters["plan"].queryset = WorkPlan.objects.filter(
+            projects__lead_countries=country
+        ).distinct()
+        self.filters["body"].queryset = Body.objects.filter(
+            plans__projects__lead_countries=country
+        ).distinct()
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # An unticked box means "all projects", not "only those up to date".
+        if not self.form.cleaned_data.get("stale"):
+            self.form.cleaned_data.pop("stale", None)
+        return super().filter_queryset(queryset)
+
+
 def plan_periods():
     def choices():
         periods = (

@@ -129,33 +129,19 @@ def stale_cutoff():
     return timezone.now() - timedelta(days=settings.ACCSM_STALE_DAYS)
 
 
-@dataclass
-class PlanProjects:
-    """One plan's projects as listed on an official's page, stale ones flagged."""
-
-    plan: WorkPlan
-    projects: list[Project]
-
-    @property
-    def stale(self) -> int:
-        return sum(1 for p in self.projects if p.is_stale)
-
-
-def projects_led_by(country: Country, *, stale_only: bool = False) -> list[PlanProjects]:
-    """The projects `country` leads (proposals included), grouped by plan: two queries."""
-    projects = (
+def projects_led_by(country: Country) -> QuerySet[Project]:
+    """The projects `country` leads (proposals included), stale ones flagged: for its table."""
+    return (
         Project.objects.led_by(country)
         .with_staleness(stale_cutoff())
-        .select_related("plan__body", "status_changed_by")
+        .select_related("plan__body", "priority_area", "status_changed_by")
         .prefetch_related("lead_countries")
-        .order_by("plan__body__position", "-plan__start_year", "plan__title", "code")
     )
-    if stale_only:
-        projects = projects.filter(is_stale=True)
-    return [
-        PlanProjects(plan=plan, projects=list(items))
-        for plan, items in groupby(projects, key=lambda p: p.plan)
-    ]
+
+
+def stale_count(country: Country) -> int:
+    """How many of the projects `country` leads need an update: one COUNT."""
+    return Project.objects.led_by(country).filter(stale_q(stale_cutoff())).count()
 
 
 def countries_status() -> QuerySet[Country]:

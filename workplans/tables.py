@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 import django_tables2 as tables
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
@@ -78,6 +80,78 @@ class ProjectListTable(ProjectTable):
 
     def value_status_changed_at(self, value):
         return timezone.localdate(value)
+
+
+class CountryProjectTable(ProjectListTable):
+    """The projects a country leads: an official's list to clear before each SOM."""
+
+    last_update = tables.Column(
+        verbose_name=_("Last update"), empty_values=(), order_by="status_changed_at"
+    )
+    update = tables.Column(
+        verbose_name=_("Action"), empty_values=(), orderable=False, exclude_from_export=True
+    )
+
+    class Meta(ProjectListTable.Meta):
+        fields = ("plan", "code", "title", "lead_countries", "status", "last_update")
+        exclude = ("body", "priority_area", "year", "status_changed_at")
+        sequence = ("plan", "code", "title", "lead_countries", "status", "last_update", "update")
+        order_by = ("plan", "code")
+        empty_text = _("No projects match these filters.")
+        row_attrs = {
+            "class": lambda record: "stale" if record.is_stale else "",
+            "data-project": lambda record: record.code,
+        }
+
+    def __init__(self, *args, may_reopen: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.may_reopen = may_reopen  # the Secretariat may move closed projects back
+        self.columns["update"].column.verbose_name = format_html(
+            '<span class="visually-hidden">{}</span>', _("Action")
+        )
+
+    def _back(self, record) -> str:
+        path = self.request.get_full_path() if getattr(self, "request", None) else ""
+        return f"{record.get_absolute_url()}?next={quote(path, safe='/')}"
+
+    def render_title(self, record, value):
+        return format_html('<a href="{}">{}</a>', self._back(record), value)
+
+    def render_last_update(self, record):
+        if record.last_update:
+            text = format_html(
+                "{}", date_format(timezone.localtime(record.last_update), "DATE_FORMAT")
+            )
+            if record.status_changed_by:
+                text = format_html(
+                    '{} <span class="muted">· {}</span>',
+                    text,
+                    record.status_changed_by.get_username(),
+                )
+        else:
+            text = format_html(
+                '<span class="muted" data-never-updated>{}{}</span>',
+                _("never updated"),
+                format_html(" · {}", _("status as the source gives it")) if record.source else "",
+            )
+        if record.is_stale:
+            text = format_html(
+                '{}<br><span class="badge-stale">{}</span>', text, _("needs an update")
+            )
+        return text
+
+    def value_last_update(self, record):
+        return timezone.localdate(record.last_update) if record.last_update else None
+
+    def render_update(self, record):
+        if record.status == Project.Status.PROPOSED:
+            return format_html('<span class="muted">{}</span>', _("pending"))
+        closed = record.status in (Project.Status.COMPLETED, Project.Status.CANCELLED)
+        if closed and not self.may_reopen:
+            return ""
+        return format_html(
+            '<a class="button small" href="{}#update">{}</a>', self._back(record), _("Update")
+        )
 
 
 class PercentColumn(tables.Column):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, table_views, views
+from . import country_views, import_views, table_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -10,9 +10,9 @@ urlpatterns = [
     path("projects/<int:pk>/adopt/", views.adopt_proposal, name="proposal_adopt"),
     path("projects/<int:pk>/decline/", views.decline_proposal, name="proposal_decline"),
     path("proposals/new/", views.propose, name="proposal_create"),
-    path("my-projects/", views.my_projects, name="my_projects"),
-    path("countries/", views.status_by_country, name="status_by_country"),
-    path("countries/<str:code>/", views.country_projects, name="country_projects"),
+    path("my-projects/", country_views.my_projects, name="my_projects"),
+    path("countries/", country_views.status_by_country, name="status_by_country"),
+    path("countries/<str:code>/", country_views.country_projects, name="country_projects"),
     # Filtered tables, exports (?_export=xlsx|csv|json|ods) and the meeting annex.
     path("projects/", table_views.project_list, name="project_list"),
     path(

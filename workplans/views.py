@@ -1,6 +1,5 @@
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,22 +19,18 @@ from .forms import (
     add_service_errors,
     status_choices,
 )
-from .models import Country, Project, StatusChange, WorkPlan
+from .models import Project, StatusChange, WorkPlan
 from .permissions import (
     can_decide_proposals,
     can_propose,
-    can_update_any,
     can_update_project,
-    is_official,
     user_country,
 )
 from .selectors import (
-    countries_status,
     dashboard_bodies,
     pending_proposals,
     plan_progress,
     plan_projects,
-    projects_led_by,
 )
 from .services import (
     StaleVersionError,
@@ -303,55 +298,3 @@ def propose(request: HttpRequest) -> HttpResponse:
         "workplans/proposal_form.html",
         {"form": form, "country": fixed_country},
     )
-
-
-def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> HttpResponse:
-    stale_only = request.GET.get("stale") == "1"
-    groups = projects_led_by(country, stale_only=stale_only)
-    context = {
-        "country": country,
-        "groups": groups,
-        "mine": mine,
-        "stale_only": stale_only,
-        "stale_days": settings.ACCSM_STALE_DAYS,
-        "stale_total": sum(group.stale for group in groups),
-        "project_total": sum(len(group.projects) for group in groups),
-    }
-    return render(request, "workplans/country_projects.html", context)
-
-
-@login_required
-def my_projects(request: HttpRequest) -> HttpResponse:
-    """An official's list to clear before each SOM: their country's projects, stale ones flagged."""
-    if not is_official(request.user):
-        raise PermissionDenied(
-            _(
-                "“My projects” lists the projects of an official's country; "
-                "your account has no country."
-            )
-        )
-    return _country_page(request, user_country(request.user), mine=True)
-
-
-@login_required
-def country_projects(request: HttpRequest, code: str) -> HttpResponse:
-    country = get_object_or_404(Country, code=code.upper())
-    if not (can_update_any(request.user) or user_country(request.user) == country):
-        raise PermissionDenied(
-            _("Only the Secretariat and that country's officials see this list.")
-        )
-    return _country_page(request, country, mine=False)
-
-
-@login_required
-def status_by_country(request: HttpRequest) -> HttpResponse:
-    """For the Secretariat: per country, projects led, the last update and how many are stale."""
-    if not can_update_any(request.user):
-        raise PermissionDenied(_("This page is for the Secretariat."))
-    rows = list(countries_status())
-    context = {
-        "rows": rows,
-        "stale_days": settings.ACCSM_STALE_DAYS,
-        "stale_total": sum(row.stale for row in rows),
-    }
-    return render(request, "workplans/status_by_country.html", context)

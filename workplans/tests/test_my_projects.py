@@ -15,6 +15,11 @@ from .conftest import make_body, make_plan, make_project, make_user
 S = Project.Status
 
 
+def listed(response) -> list[Project]:
+    """The projects on the page's table, in its order."""
+    return [row.record for row in response.context["table"].paginated_rows]
+
+
 def age(project, days: int) -> None:
     """Pretend the project's status was last changed `days` ago."""
     Project.objects.filter(pk=project.pk).update(
@@ -34,9 +39,12 @@ def test_my_projects_lists_my_countrys_projects_grouped_by_plan(
     client.force_login(official_vn)
     response = client.get(reverse("my_projects"))
     assert response.status_code == 200
-    groups = response.context["groups"]
-    assert [g.plan.slug for g in groups] == ["first", "second"]
-    assert [[p.code for p in g.projects] for g in groups] == [["A-1", "A-2"], ["B-1"]]
+    # By plan (the latest first), then by code.
+    assert [(p.plan.slug, p.code) for p in listed(response)] == [
+        ("first", "A-1"),
+        ("first", "A-2"),
+        ("second", "B-1"),
+    ]
     assert "JP-1" not in response.content.decode()
 
 
@@ -58,7 +66,7 @@ def test_projects_not_updated_for_90_days_are_flagged(
     age(vn_project, days)
     client.force_login(official_vn)
     response = client.get(reverse("my_projects"))
-    (project,) = response.context["groups"][0].projects
+    (project,) = listed(response)
     assert project.is_stale is stale
     assert response.context["stale_total"] == (1 if stale else 0)
     assert ("needs an update" in response.content.decode()) is stale
@@ -70,7 +78,7 @@ def test_a_never_updated_project_is_judged_by_its_creation_date(client, official
     )
     client.force_login(official_vn)
     response = client.get(reverse("my_projects"))
-    assert response.context["groups"][0].projects[0].is_stale
+    assert listed(response)[0].is_stale
 
 
 def test_the_stale_period_is_a_setting(client, official_vn, vn_project, settings):
@@ -87,7 +95,7 @@ def test_stale_only_filter(client, official_vn, vn_project, viet_nam):
     age(vn_project, 100)
     client.force_login(official_vn)
     response = client.get(reverse("my_projects") + "?stale=1")
-    codes = [p.code for g in response.context["groups"] for p in g.projects]
+    codes = [p.code for p in listed(response)]
     assert codes == ["VN-01"]
     assert fresh.code not in codes
 
@@ -144,7 +152,7 @@ def test_secretariat_sees_a_countrys_list(client, secretariat, vn_project):
     client.force_login(secretariat)
     response = client.get(reverse("country_projects", args=["vn"]))
     assert response.status_code == 200
-    assert response.context["groups"][0].projects == [vn_project]
+    assert listed(response) == [vn_project]
 
 
 def build(n_plans: int, n_projects: int) -> None:
@@ -168,7 +176,7 @@ def build(n_plans: int, n_projects: int) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", ["my_projects", "status_by_country"])
+@pytest.mark.parametrize("page", ["my_projects", "country_projects", "status_by_country"])
 def test_query_count_does_not_grow_with_the_data(client, page):
     def measure(n_plans: int, n_projects: int):
         with transaction.atomic():
@@ -179,12 +187,13 @@ def test_query_count_does_not_grow_with_the_data(client, page):
                 else Country.objects.get(code="AA").officials.get().user
             )
             client.force_login(user)
+            url = reverse(page, args=["AA"]) if page == "country_projects" else reverse(page)
             with CaptureQueriesContext(connection) as queries:
-                response = client.get(reverse(page))
+                response = client.get(url)
             assert response.status_code == 200
             shown = (
-                sum(len(g.projects) for g in response.context["groups"])
-                if page == "my_projects"
+                response.context["table"].paginator.count
+                if page != "status_by_country"
                 else sum(row.led for row in response.context["rows"])
             )
             transaction.set_rollback(True)
@@ -192,7 +201,7 @@ def test_query_count_does_not_grow_with_the_data(client, page):
 
     small, small_shown = measure(2, 2)
     large, large_shown = measure(60, 20)
-    assert (small_shown, large_shown) == ((4, 1200) if page == "my_projects" else (8, 2400))
+    assert (small_shown, large_shown) == ((4, 1200) if page != "status_by_country" else (8, 2400))
     assert small == large
 
 
@@ -212,3 +221,49 @@ def test_a_project_nobody_updated_says_never_updated_not_its_load_time(
     page = client.get(reverse("country_projects", args=["VN"])).content.decode()
     row_html = page[page.index('data-project="VN-LOCAL-CONF"') :].split("</tr>")[0]
     assert "never updated · status as the source gives it" in row_html
+
+
+def test_a_countrys_list_is_paginated_sorted_filtered_and_exported_like_projects(
+    client, official_vn, vn_project, viet_nam, japan
+):
+    plan = vn_project.plan
+    for n in range(2, 31):
+        make_project(
+            plan, f"VN-{n:02d}", leads=[viet_nam], status=S.ONGOING if n % 2 else S.PLANNED
+        )
+    make_project(plan, "JP-01", leads=[japan])
+    client.force_login(official_vn)
+    url = reverse("my_projects")
+
+    first = client.get(url)
+    assert first.context["table"].paginator.count == 30
+    assert len(listed(first)) == 25
+    assert [p.code for p in listed(client.get(url, {"page": 2}))] == [
+        f"VN-{n}" for n in range(26, 31)
+    ]
+
+    by_code = client.get(url, {"sort": "-code"})
+    assert listed(by_code)[0].code == "VN-30"
+
+    ongoing = client.get(url, {"status": S.ONGOING})
+    assert {p.status for p in listed(ongoing)} == {S.ONGOING}
+    assert ongoing.context["table"].paginator.count == 14  # VN-03, VN-05 … VN-29
+    # The lead country is given: no filter offers another.
+    assert "lead_country" not in ongoing.context["filter"].form.fields
+
+    export = client.get(url, {"status": S.ONGOING, "_export": "csv"})
+    lines = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 14
+    assert not any("JP-01" in line for line in lines)
+    assert lines[0].split(",")[:4] == ["Work plan", "Code", "Title", "Lead countries"]
+    assert 'filename="accsm-vn-projects-' in export["Content-Disposition"]
+
+
+def test_the_secretariats_view_of_a_country_is_the_same_table(client, secretariat, vn_project):
+    client.force_login(secretariat)
+    response = client.get(reverse("country_projects", args=["VN"]), {"_export": "json"})
+    import json
+
+    rows = json.loads(b"".join(response.streaming_content))
+    assert [row["Code"] for row in rows] == ["VN-01"]
+    assert rows[0]["Last update"] is None  # never updated: no date invented

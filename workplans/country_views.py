@@ -1,0 +1,95 @@
+"""Each country's projects: an official's own list, and the Secretariat's view by country.
+
+The lists are the project table of /projects/, scoped to the country: paginated, sorted,
+filtered and exported the same way, so they cost the same at 100 projects or 200,000.
+"""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from . import exports
+from .filters import CountryProjectFilter
+from .models import Country
+from .permissions import can_update_any, is_official, user_country
+from .selectors import countries_status, projects_led_by, stale_count
+from .table_views import _export, _export_links, _paginate, _stable
+from .tables import CountryProjectTable
+
+
+def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> HttpResponse:
+    queryset = projects_led_by(country)
+    filterset = CountryProjectFilter(request.GET, queryset=queryset, country=country)
+    valid = filterset.form.is_valid()
+    table = CountryProjectTable(
+        filterset.qs if valid else queryset.none(), may_reopen=can_update_any(request.user)
+    )
+    RequestConfig(request, paginate=False).configure(table)
+    table.data.data = _stable(table.data.data)
+    described = filterset.describe()
+
+    export_format = request.GET.get("_export")
+    if export_format is not None:
+        export = exports.Export(
+            title=_("Projects and activities led by %(country)s") % {"country": country},
+            filename_stem=f"accsm-{country.code.lower()}-projects",
+            sheet_name=_("Projects"),
+            filters=described,
+        )
+        return _export(request, table, filterset, export_format, export)
+
+    _paginate(request, table, filterset.page_size)
+    context = {
+        "country": country,
+        "mine": mine,
+        "filter": filterset,
+        "table": table,
+        "described": described,
+        "export_links": _export_links(request),
+        "sort": request.GET.get("sort", ""),
+        "stale_only": valid and bool(filterset.form.cleaned_data.get("stale")),
+        "stale_days": settings.ACCSM_STALE_DAYS,
+        "stale_total": stale_count(country),
+    }
+    return render(request, "workplans/country_projects.html", context)
+
+
+@login_required
+def my_projects(request: HttpRequest) -> HttpResponse:
+    """An official's list to clear before each SOM: their country's projects, stale ones flagged."""
+    if not is_official(request.user):
+        raise PermissionDenied(
+            _(
+                "“My projects” lists the projects of an official's country; "
+                "your account has no country."
+            )
+        )
+    return _country_page(request, user_country(request.user), mine=True)
+
+
+@login_required
+def country_projects(request: HttpRequest, code: str) -> HttpResponse:
+    country = get_object_or_404(Country, code=code.upper())
+    if not (can_update_any(request.user) or user_country(request.user) == country):
+        raise PermissionDenied(
+            _("Only the Secretariat and that country's officials see this list.")
+        )
+    return _country_page(request, country, mine=False)
+
+
+@login_required
+def status_by_country(request: HttpRequest) -> HttpResponse:
+    """For the Secretariat: per country, projects led, the last update and how many are stale."""
+    if not can_update_any(request.user):
+        raise PermissionDenied(_("This page is for the Secretariat."))
+    rows = list(countries_status())
+    context = {
+        "rows": rows,
+        "stale_days": settings.ACCSM_STALE_DAYS,
+        "stale_total": sum(row.stale for row in rows),
+    }
+    return render(request, "workplans/status_by_country.html", context)
