@@ -1,0 +1,25 @@
+"""The tracker's data: who cooperates, their work plans, projects, meetings and reports."""
+
+from .bodies import Body, Chairmanship, Country, CountryGroup, Profile
+from .meetings import Meeting, MeetingKind
+from .plans import Milestone, PriorityArea, StatusReport, Target, WorkPlan
+from .projects import Project, StatusChange
+from .status import ProjectStatus
+
+__all__ = [
+    "Body",
+    "Chairmanship",
+    "Country",
+    "CountryGroup",
+    "Meeting",
+    "MeetingKind",
+    "Milestone",
+    "PriorityArea",
+    "Profile",
+    "Project",
+    "ProjectStatus",
+    "StatusChange",
+    "StatusReport",
+    "Target",
+    "WorkPlan",
+]

@@ -1,0 +1,206 @@
+"""Projects and activities of a plan, and the audit trail of their changes."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..querysets import ProjectQuerySet
+from .bodies import Country
+from .meetings import Meeting
+from .plans import PriorityArea, WorkPlan
+from .status import ProjectStatus
+
+
+class Project(models.Model):
+    """A project or activity of a work plan; its status is what officials keep current."""
+
+    Status = ProjectStatus
+
+    plan = models.ForeignKey(
+        WorkPlan,
+        verbose_name=_("work plan"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    code = models.CharField(_("code"), max_length=30)
+    title = models.CharField(_("title"), max_length=400)
+    description = models.TextField(_("description"), blank=True)
+    lead_countries = models.ManyToManyField(
+        Country,
+        verbose_name=_("lead countries"),
+        related_name="led_projects",
+        blank=True,
+    )
+    priority_area = models.ForeignKey(
+        PriorityArea,
+        verbose_name=_("priority area"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    year = models.PositiveSmallIntegerField(_("planned year"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    is_recurring = models.BooleanField(_("annual or recurring"), default=False)
+    carried_over_from = models.ForeignKey(
+        "self",
+        verbose_name=_("carried over from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_over_to",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ProjectStatus.choices,
+        default=ProjectStatus.PLANNED,
+    )
+    # Optimistic concurrency: every status change bumps it; a form carries the one it read.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("status changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    proposed_by = models.ForeignKey(
+        Country,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposed_projects",
+    )
+    adopted_at = models.ForeignKey(
+        Meeting,
+        verbose_name=_("adopted at"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adopted_projects",
+    )
+    # When the adoption was recorded: a project adopted after a plan's latest report is
+    # added to the reported figures rather than assumed to be among them.
+    adopted_on = models.DateTimeField(_("adoption recorded at"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    # Statuses that make up a plan's counted total; proposals and cancellations do not.
+    COUNTED = (
+        ProjectStatus.PLANNED,
+        ProjectStatus.ONGOING,
+        ProjectStatus.COMPLETED,
+        ProjectStatus.POSTPONED,
+    )
+
+    class Meta:
+        ordering = ["plan", "code"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "code"], name="workplans_project_code_unique_in_plan"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ProjectStatus.values),
+                name="workplans_project_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="workplans_project_dates_ordered",
+            ),
+        ]
+        permissions = [
+            (
+                "update_status",
+                _("Can update the status of projects their country leads"),
+            ),
+            ("update_any_status", _("Can update the status of any project")),
+            ("propose_project", _("Can propose a project for a plan")),
+            ("decide_proposal", _("Can adopt or decline proposed projects")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("project_detail", args=[self.pk])
+
+
+class StatusChange(models.Model):
+    """The audit trail: one row per creation, status change or deletion of a project."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web form")
+        ADMIN = "admin", _("Admin")
+        IMPORT = "import", _("Spreadsheet import")
+        COMMAND = "command", _("Command line")
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        STATUS = "status", _("Status changed")
+        DELETED = "deleted", _("Deleted")
+
+    # SET_NULL: a deleted project's records survive it, readable through `project_label`.
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+    )
+    project_label = models.CharField(_("project (code and title)"), max_length=440, blank=True)
+    action = models.CharField(
+        _("action"), max_length=8, choices=Action.choices, default=Action.STATUS
+    )
+    # On creation and deletion: the project's values then (plan, code, title, leads…).
+    values = models.JSONField(_("values"), default=dict, blank=True)
+    from_status = models.CharField(
+        _("from status"), max_length=10, choices=Project.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to status"), max_length=10, choices=Project.Status.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True, db_index=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    version = models.PositiveIntegerField(_("version after the change"))
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        get_latest_by = "changed_at"
+
+    def __str__(self) -> str:
+        code = self.project_label.split(" ", 1)[0]
+        return f"{code}: {self.from_status or '—'} → {self.to_status or '—'}"
