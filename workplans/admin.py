@@ -29,6 +29,7 @@ from .models import (
 )
 from .permissions import can_update_project
 from .services import StaleVersionError, project_delete, project_record_created
+from .statuses import COUNTED
 
 
 @admin.register(Country)
@@ -53,10 +54,7 @@ class StatusReportInline(admin.TabularInline):
     fields = [
         "meeting",
         "reported_on",
-        "completed",
-        "ongoing",
-        "planned",
-        "postponed",
+        *COUNTED,
         "source_title",
     ]
     autocomplete_fields = ["meeting"]
@@ -264,10 +262,7 @@ class StatusReportAdmin(admin.ModelAdmin):
         "plan",
         "reported_on",
         "meeting",
-        "completed",
-        "ongoing",
-        "planned",
-        "postponed",
+        *COUNTED,
     ]
     list_filter = ["plan__body", "plan"]
     search_fields = ["plan__title", "source_title", "notes"]

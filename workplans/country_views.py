@@ -25,9 +25,7 @@ def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> Http
     queryset = projects_led_by(country)
     filterset = CountryProjectFilter(request.GET, queryset=queryset, country=country)
     valid = filterset.form.is_valid()
-    table = CountryProjectTable(
-        filterset.qs if valid else queryset.none(), may_reopen=can_update_any(request.user)
-    )
+    table = CountryProjectTable(filterset.qs if valid else queryset.none(), user=request.user)
     RequestConfig(request, paginate=False).configure(table)
     table.data.data = _stable(table.data.data)
     described = filterset.describe()

@@ -4,12 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from . import transitions
 from .dates import date_range
 from .models import Country, Meeting, Project, StatusChange, WorkPlan
-from .permissions import can_update_any
-from .services import NOTE_REQUIRED, project_set_status
-
-S = Project.Status
+from .services import project_set_status
 
 
 class VersionedForm(forms.Form):
@@ -46,13 +44,17 @@ class StatusForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.project = project
         self.fields["version"].initial = project.version
-        self.fields["status"].choices = [("", "---------")] + status_choices(project, user)
+        self.options = transitions.options(project, user)
+        self.fields["status"].choices = [("", "---------")] + [
+            (option.status.value, option.label) for option in self.options
+        ]
         if not with_meeting:
             del self.fields["meeting"]
 
     def clean(self):
         data = super().clean()
-        if data.get("status") in NOTE_REQUIRED and not data.get("note", "").strip():
+        chosen = next((o for o in self.options if o.status == data.get("status")), None)
+        if chosen and chosen.note_required and not data.get("note", "").strip():
             self.add_error(
                 "note",
                 ValidationError(
@@ -75,17 +77,6 @@ class StatusForm(VersionedForm):
             meeting=data.get("meeting"),
             channel=channel,
         )
-
-
-def status_choices(project: Project, user) -> list[tuple[str, str]]:
-    """The statuses `user` may move `project` to; proposals are adopted or declined instead."""
-    if project.status == S.PROPOSED:
-        return []
-    if project.status in (S.COMPLETED, S.CANCELLED) and not can_update_any(user):
-        return []  # closed: only the Secretariat reopens it
-    return [
-        (value, label) for value, label in S.choices if value not in (S.PROPOSED, project.status)
-    ]
 
 
 class ProposalForm(forms.Form):
@@ -169,5 +160,5 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
         return
     for item in error.error_list:
-        on_note = item.code == "note_required" and "note" in form.fields
-        form.add_error("note" if on_note else None, item)
+        field = transitions.ERROR_FIELDS.get(item.code)
+        form.add_error(field if field in form.fields else None, item)

@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import services
+from . import services, transitions
 from .models import Country, PriorityArea, Project, StatusChange, WorkPlan
 from .permissions import can_update_project
 
@@ -141,11 +141,7 @@ def columns(kind: str) -> list[Column]:
 
 def status_choices(kind: str) -> list[tuple[str, str]]:
     # Proposals come in through the proposal form, not from a spreadsheet.
-    return [
-        (value, label)
-        for value, label in Project.Status.choices
-        if value != Project.Status.PROPOSED
-    ]
+    return [(status.value, status.label) for status in transitions.settable()]
 
 
 def _normalise(text: str) -> str:
@@ -654,7 +650,7 @@ def _validate_row(kind, number, cell, context: _Context, by, issues, labels) -> 
 
     if status is not None and project is not None and status != project.status:
         try:
-            services.check_transition(project=project, status=status, by=by, note=note)
+            transitions.check(project=project, status=status, by=by, note=note)
         except ValidationError as error:
             issues.append(Issue(number, "status", " ".join(error.messages)))
         else:
@@ -668,15 +664,8 @@ def _validate_row(kind, number, cell, context: _Context, by, issues, labels) -> 
             )
     elif project is None and change.action == "create" and (status or not raw_status):
         change.status = status or Project.Status.PLANNED  # the default for a new project
-        if change.status in services.NOTE_REQUIRED and not note:
-            issues.append(
-                Issue(
-                    number,
-                    "note",
-                    _("A note is required when a project is %(status)s.")
-                    % {"status": Project.Status(change.status).label.lower()},
-                )
-            )
+        if not note and (error := transitions.note_error(change.status)):
+            issues.append(Issue(number, "note", error.message))
         change.diffs.append([str(labels["status"]), "", str(Project.Status(change.status).label)])
     change.note, change.evidence = note, evidence
     if change.action == "unchanged" and (change.status or change.details):

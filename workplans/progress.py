@@ -3,16 +3,7 @@
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext_lazy as _
-
-# The order in which statuses are shown, in tables and in the stacked bar.
-ORDER = ("completed", "ongoing", "planned", "postponed")
-LABELS = {
-    "completed": _("Completed"),
-    "ongoing": _("Ongoing or annual"),
-    "planned": _("Planned"),
-    "postponed": _("Postponed"),
-}
+from .statuses import COUNTED, ProjectStatus
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -24,7 +15,7 @@ def percent(part: int, whole: int) -> Decimal | None:
 
 @dataclass(frozen=True)
 class Progress:
-    """Counts per counted status. Proposed and cancelled projects are never part of it."""
+    """Counts per counted status (statuses.COUNTED). Proposed and cancelled ones never count."""
 
     completed: int = 0
     ongoing: int = 0
@@ -41,7 +32,7 @@ class Progress:
 
     @property
     def total(self) -> int:
-        return self.completed + self.ongoing + self.planned + self.postponed
+        return sum(self.count(status) for status in COUNTED)
 
     def count(self, status: str) -> int:
         return getattr(self, status)
@@ -51,7 +42,7 @@ class Progress:
 
     @property
     def completion(self) -> Decimal | None:
-        return self.percent("completed")
+        return self.percent(ProjectStatus.COMPLETED)
 
     def segments(self) -> list[dict]:
         """One entry per status, in display order, for tables and the stacked bar.
@@ -59,12 +50,12 @@ class Progress:
         `offset` is the sum of the counts before it: where its rectangle starts in the bar.
         """
         entries, offset = [], 0
-        for status in ORDER:
+        for status in COUNTED:
             count = self.count(status)
             entries.append(
                 {
-                    "status": status,
-                    "label": LABELS[status],
+                    "status": status.value,
+                    "label": status.label,
                     "count": count,
                     "percent": self.percent(status),
                     "offset": offset,

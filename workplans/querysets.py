@@ -13,16 +13,15 @@ from django.db.models import (
     When,
 )
 
-# Kept as plain strings so that this module need not import the models that use it.
-STATUSES = ("completed", "ongoing", "planned", "postponed")
-REPORT_FIELDS = ("pk", "reported_on", *STATUSES)
-# Statuses someone still has to keep current; completed and cancelled projects never go stale.
-ACTIVE_STATUSES = ("planned", "ongoing", "postponed")
+from .statuses import ACTIVE, COUNTED, ProjectStatus
+
+# A report holds one count per counted status, in fields named after them.
+REPORT_FIELDS = ("pk", "reported_on", *(status.value for status in COUNTED))
 
 
 def stale_q(cutoff, prefix: str = "") -> Q:
     """Projects (reached through `prefix`) still active and not updated since `cutoff`."""
-    return Q(**{f"{prefix}status__in": ACTIVE_STATUSES}) & (
+    return Q(**{f"{prefix}status__in": ACTIVE}) & (
         Q(**{f"{prefix}status_changed_at__lt": cutoff})
         | Q(
             **{
@@ -39,8 +38,8 @@ class WorkPlanQuerySet(models.QuerySet):
         from .models import StatusReport
 
         live = {
-            f"live_{status}": Count("projects", filter=Q(projects__status=status))
-            for status in STATUSES
+            f"live_{status.value}": Count("projects", filter=Q(projects__status=status))
+            for status in COUNTED
         }
         latest = StatusReport.objects.filter(plan=OuterRef("pk")).order_by("-reported_on", "-pk")
         reported = {
@@ -48,32 +47,32 @@ class WorkPlanQuerySet(models.QuerySet):
         }
         # Projects adopted after the latest report: added to its figures, not among them.
         added = {
-            f"added_{status}": Count(
+            f"added_{status.value}": Count(
                 "projects",
                 filter=Q(
                     projects__status=status,
                     projects__adopted_on__date__gt=F("report_reported_on"),
                 ),
             )
-            for status in STATUSES
+            for status in COUNTED
         }
         return (
             self.select_related("body")
             .annotate(**live, **reported)
             .annotate(
                 **added,
-                pending=Count("projects", filter=Q(projects__status="proposed")),
-                itemized=Count("projects", filter=~Q(projects__status="proposed")),
+                pending=Count("projects", filter=Q(projects__status=ProjectStatus.PROPOSED)),
+                itemized=Count("projects", filter=~Q(projects__status=ProjectStatus.PROPOSED)),
             )
         )
 
 
 class ProjectQuerySet(models.QuerySet):
     def counted(self):
-        return self.exclude(status__in=["proposed", "cancelled"])
+        return self.filter(status__in=COUNTED)
 
     def proposals(self):
-        return self.filter(status="proposed")
+        return self.filter(status=ProjectStatus.PROPOSED)
 
     def led_by(self, country):
         return self.filter(lead_countries=country)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from .models import Body, Country, Project, StatusReport, WorkPlan
 from .progress import Progress
 from .querysets import stale_q
+from .statuses import COUNTED
 
 
 class Basis:
@@ -150,7 +151,7 @@ def countries_status() -> QuerySet[Country]:
     One aggregate query. Counts are distinct because two relations are joined at once.
     """
     cutoff = stale_cutoff()
-    led = ~Q(led_projects__status__in=[Project.Status.PROPOSED, Project.Status.CANCELLED])
+    led = Q(led_projects__status__in=COUNTED)
     return (
         Country.objects.annotate(
             led=Count("led_projects", filter=led, distinct=True),

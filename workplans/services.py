@@ -8,15 +8,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from . import transitions
 from .models import Country, Meeting, Project, StatusChange, WorkPlan
 from .permissions import (
     can_decide_proposals,
-    can_update_any,
     can_update_project,
     user_country,
 )
-
-NOTE_REQUIRED = {Project.Status.POSTPONED, Project.Status.CANCELLED}
 
 
 class StaleVersionError(Exception):
@@ -39,41 +37,6 @@ class StaleVersionError(Exception):
         )
 
 
-def check_transition(*, project: Project, status: str, by, note: str) -> None:
-    """Raise ValidationError when moving `project` to `status` is not allowed for `by`."""
-    if status not in Project.Status.values:
-        raise ValidationError(
-            _("“%(status)s” is not a status. Use one of: %(allowed)s.")
-            % {"status": status, "allowed": ", ".join(Project.Status.values)},
-            code="unknown_status",
-        )
-    if status == project.status:
-        raise ValidationError(
-            _("The project is already “%(status)s”.") % {"status": project.get_status_display()},
-            code="unchanged",
-        )
-    if Project.Status.PROPOSED in (status, project.status):
-        raise ValidationError(
-            _("Proposals are adopted or declined by the Secretariat, not set by a status change."),
-            code="proposal",
-        )
-    if project.status == Project.Status.COMPLETED and not can_update_any(by):
-        raise ValidationError(
-            _("Only the Secretariat may move a completed project back."), code="reopen"
-        )
-    # Else a declined proposal (cancelled) could be made planned, and counted, unadopted.
-    if project.status == Project.Status.CANCELLED and not can_update_any(by):
-        raise ValidationError(
-            _("Only the Secretariat may reopen a cancelled project."), code="reopen"
-        )
-    if status in NOTE_REQUIRED and not note.strip():
-        raise ValidationError(
-            _("A note is required when a project is %(status)s.")
-            % {"status": Project.Status(status).label.lower()},
-            code="note_required",
-        )
-
-
 @transaction.atomic
 def project_set_status(
     *,
@@ -93,7 +56,7 @@ def project_set_status(
         )
     if project.version != expected_version:
         raise StaleVersionError(_current(project))
-    check_transition(project=project, status=status, by=by, note=note)
+    transitions.check(project=project, status=status, by=by, note=note)
     if evidence_url:
         URLValidator(message=_("The evidence link is not a valid web address."))(evidence_url)
 
@@ -376,12 +339,8 @@ def project_create(
             _("Proposals are recorded with the proposal form, not created here."),
             code="proposal",
         )
-    if status in NOTE_REQUIRED and not note.strip():
-        raise ValidationError(
-            _("A note is required when a project is %(status)s.")
-            % {"status": Project.Status(status).label.lower()},
-            code="note_required",
-        )
+    if not note.strip() and (error := transitions.note_error(status)):
+        raise error
     if priority_area is not None and priority_area.plan_id != plan.pk:
         raise ValidationError(_("The priority area belongs to another plan."), code="area_plan")
     now = timezone.now()

@@ -21,9 +21,10 @@ from . import exports, throttle
 from .access import readable
 from .filters import PlanFilter, ProjectFilter, TableFilterSet
 from .models import Body, Project, WorkPlan
-from .progress import ORDER, Progress
+from .progress import Progress
 from .provenance import added_since, figures_when, mixed_dates_note, report_source
 from .selectors import Basis, PlanProgress, dashboard_bodies
+from .statuses import COUNTED
 from .tables import ProgressTable, ProjectListTable
 
 # ---------------------------------------------------------------------------------
@@ -47,9 +48,9 @@ class ProgressRow:
         # The table and the annex read `completed`, `completed_pct`… straight off the row.
         p = self.progress
         self.total = p.total if p else None
-        for status in ORDER:
-            setattr(self, status, p.count(status) if p else None)
-            setattr(self, f"{status}_pct", p.percent(status) if p else None)
+        for status in COUNTED:
+            setattr(self, status.value, p.count(status) if p else None)
+            setattr(self, f"{status.value}_pct", p.percent(status) if p else None)
         self.segments = p.segments() if p else []
 
 

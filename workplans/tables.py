@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from . import transitions
 from .models import Country, Project
 from .templatetags.progress import pct
 
@@ -103,9 +104,9 @@ class CountryProjectTable(ProjectListTable):
             "data-project": lambda record: record.code,
         }
 
-    def __init__(self, *args, may_reopen: bool = False, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.may_reopen = may_reopen  # the Secretariat may move closed projects back
+        self.user = user  # whose "Update" links: none where they may set no status
         self.columns["update"].column.verbose_name = format_html(
             '<span class="visually-hidden">{}</span>', _("Action")
         )
@@ -146,8 +147,7 @@ class CountryProjectTable(ProjectListTable):
     def render_update(self, record):
         if record.status == Project.Status.PROPOSED:
             return format_html('<span class="muted">{}</span>', _("pending"))
-        closed = record.status in (Project.Status.COMPLETED, Project.Status.CANCELLED)
-        if closed and not self.may_reopen:
+        if not transitions.options(record, self.user):
             return ""
         return format_html(
             '<a class="button small" href="{}#update">{}</a>', self._back(record), _("Update")

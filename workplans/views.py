@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from . import transitions
 from .access import readable
 from .forms import (
     AdoptForm,
@@ -17,7 +18,6 @@ from .forms import (
     ProposalForm,
     StatusForm,
     add_service_errors,
-    status_choices,
 )
 from .models import Project, StatusChange, WorkPlan
 from .permissions import (
@@ -111,7 +111,7 @@ def _project_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    if status_form is None and can_edit and status_choices(project, user):
+    if status_form is None and can_edit and transitions.options(project, user):
         status_form = StatusForm(project=project, user=user)
     deciding = project.status == Project.Status.PROPOSED and can_decide_proposals(user)
     if deciding:
@@ -121,6 +121,7 @@ def _project_page(
         "project": project,
         "changes": project.changes.select_related("changed_by", "meeting"),
         "can_edit": can_edit,
+        "closed_to_user": can_edit and transitions.closed_to(project, user),
         "status_form": status_form,
         "adopt_form": adopt_form if deciding else None,
         "decline_form": decline_form if deciding else None,
@@ -139,7 +140,7 @@ def _refuse_stale(request: HttpRequest, error: StaleVersionError, form) -> HttpR
     project, can_edit = _get_project_for_user(request, error.current.pk)
     posted = {name: form.data.get(name) for name in form.fields if name != "version"}
     forms = {}
-    if isinstance(form, StatusForm) and can_edit and status_choices(project, request.user):
+    if isinstance(form, StatusForm) and can_edit and transitions.options(project, request.user):
         forms["status_form"] = StatusForm(project=project, user=request.user, initial=posted)
     return _project_page(request, project, can_edit, status=409, **forms)
 

@@ -1,10 +1,10 @@
 """The tracker's data: who cooperates, their work plans, projects, meetings and reports."""
 
+from ..statuses import ProjectStatus
 from .bodies import Body, Chairmanship, Country, CountryGroup, Profile
 from .meetings import Meeting, MeetingKind
 from .plans import Milestone, PriorityArea, StatusReport, Target, WorkPlan
 from .projects import Project, StatusChange
-from .status import ProjectStatus
 
 __all__ = [
     "Body",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..progress import Progress
 from ..querysets import WorkPlanQuerySet
+from ..statuses import COUNTED
 from .bodies import Body
 from .meetings import Meeting
 
@@ -136,12 +137,7 @@ class StatusReport(models.Model):
 
     @property
     def progress(self) -> Progress:
-        return Progress(
-            completed=self.completed,
-            ongoing=self.ongoing,
-            planned=self.planned,
-            postponed=self.postponed,
-        )
+        return Progress(**{status.value: getattr(self, status) for status in COUNTED})
 
 
 class Target(models.Model):

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..querysets import ProjectQuerySet
+from ..statuses import ProjectStatus
 from .bodies import Country
 from .meetings import Meeting
 from .plans import PriorityArea, WorkPlan
-from .status import ProjectStatus
 
 
 class Project(models.Model):
@@ -93,14 +93,6 @@ class Project(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ProjectQuerySet.as_manager()
-
-    # Statuses that make up a plan's counted total; proposals and cancellations do not.
-    COUNTED = (
-        ProjectStatus.PLANNED,
-        ProjectStatus.ONGOING,
-        ProjectStatus.COMPLETED,
-        ProjectStatus.POSTPONED,
-    )
 
     class Meta:
         ordering = ["plan", "code"]

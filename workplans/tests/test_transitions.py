@@ -1,10 +1,16 @@
 """The transition rules of project_set_status, the one service every status change goes through."""
 
+from dataclasses import fields
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from workplans import transitions
+from workplans.forms import StatusForm
 from workplans.models import Project, StatusChange
+from workplans.progress import Progress
 from workplans.services import project_set_status
+from workplans.statuses import ACTIVE, CLOSED, COUNTED
 
 from .conftest import make_plan, make_project
 
@@ -137,3 +143,27 @@ def test_a_deleted_projects_history_survives_it(official_vn, secretariat, vn_pro
     project_delete(project=vn_project, by=secretariat, channel=StatusChange.Channel.WEB)
     change.refresh_from_db()
     assert change.project is None and change.project_label == "VN-01 Digital civil service"
+
+
+def test_the_one_answer_on_what_each_user_may_set(official_vn, secretariat, vn_project):
+    """transitions.options is what the form, the table's links and the service all follow."""
+    offered = {o.status: o.note_required for o in transitions.options(vn_project, official_vn)}
+    assert offered == {
+        S.ONGOING: False,
+        S.COMPLETED: False,
+        S.POSTPONED: True,
+        S.CANCELLED: True,
+    }
+    set_status(vn_project, S.COMPLETED, official_vn)
+    assert transitions.options(vn_project, official_vn) == []
+    assert transitions.closed_to(vn_project, official_vn)
+    assert S.PLANNED in {o.status for o in transitions.options(vn_project, secretariat)}
+    form = StatusForm(project=vn_project, user=official_vn)
+    assert [value for value, _label in form.fields["status"].choices] == [""]
+
+
+def test_every_status_rule_derives_from_the_one_list_of_statuses():
+    assert {f.name for f in fields(Progress)} == {status.value for status in COUNTED}
+    assert [s["status"] for s in Progress().segments()] == [s.value for s in COUNTED]
+    assert set(COUNTED) | {S.PROPOSED, S.CANCELLED} == set(S)
+    assert set(ACTIVE) == set(COUNTED) - set(CLOSED)
