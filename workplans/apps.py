@@ -16,7 +16,7 @@ class WorkplansConfig(AppConfig):
 
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
-        from .middleware import logged_out, session_started
+        from .signals import logged_out, session_started
 
         user_logged_in.connect(session_started, dispatch_uid="workplans_session_started")
         user_logged_out.connect(logged_out, dispatch_uid="workplans_logged_out")

@@ -23,7 +23,13 @@ from django.views.decorators.http import require_POST
 from . import imports
 from .exports import neutralise
 from .models import Country, Project, WorkPlan
-from .permissions import can_update_any, can_update_project, user_country
+from .permissions import (
+    can_import_statuses,
+    can_itemize,
+    can_update_any,
+    can_update_project,
+    user_country,
+)
 
 SESSION_KEY = "accsm_import"
 # A preview waits this long for its confirmation; after that, upload again.
@@ -36,11 +42,7 @@ TITLES = {
 
 
 def may_import(user, kind: str) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if kind == imports.ITEMIZE:
-        return user.has_perms(["workplans.add_project", "workplans.change_project"])
-    return user.has_perm("workplans.update_status")
+    return can_itemize(user) if kind == imports.ITEMIZE else can_import_statuses(user)
 
 
 def _kind_or_404(kind: str) -> str:

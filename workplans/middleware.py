@@ -46,17 +46,3 @@ def absolute_session_limit(get_response):
         return get_response(request)
 
     return middleware
-
-
-def session_started(sender, request, user, **kwargs) -> None:
-    """On login: start the absolute limit's clock (user_logged_in receiver)."""
-    if request is not None and hasattr(request, "session"):
-        request.session[SESSION_STARTED_KEY] = time.time()
-
-
-def logged_out(sender, request, user, **kwargs) -> None:
-    """On logout: confirm it, on the next page (user_logged_out receiver)."""
-    if getattr(request, "accsm_session_expired", False):
-        return
-    if request is not None and hasattr(request, "_messages"):
-        messages.info(request, _("You have logged out."))

@@ -1,6 +1,13 @@
-"""Who may do what. Roles are Django groups; these helpers read their permissions."""
+"""Who may do what. Roles are Django groups; these helpers read their permissions.
 
+Every "may this user…" question is answered here: views, forms, services and imports ask.
+"""
+
+from functools import wraps
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.views import redirect_to_login
 
 from .models import Country, Project
 
@@ -52,3 +59,47 @@ def is_official(user: User | AnonymousUser) -> bool:
         and user.has_perm("workplans.update_status")
         and user_country(user) is not None
     )
+
+
+def _may(user: User | AnonymousUser, *codenames: str) -> bool:
+    return user.is_active and user.has_perms([f"workplans.{name}" for name in codenames])
+
+
+def can_add_projects(user: User | AnonymousUser) -> bool:
+    return _may(user, "add_project")
+
+
+def can_change_projects(user: User | AnonymousUser) -> bool:
+    """Change a project's details (title, lead countries…), not its status."""
+    return _may(user, "change_project")
+
+
+def can_delete_projects(user: User | AnonymousUser) -> bool:
+    return _may(user, "delete_project")
+
+
+def can_record_proposals(user: User | AnonymousUser) -> bool:
+    """Holds the permission to propose; for which country is the proposal service's check."""
+    return _may(user, "propose_project")
+
+
+def can_itemize(user: User | AnonymousUser) -> bool:
+    """Import a plan's projects from a spreadsheet: create and change them."""
+    return user.is_authenticated and _may(user, "add_project", "change_project")
+
+
+def can_import_statuses(user: User | AnonymousUser) -> bool:
+    """Import status changes; each row is then checked like a single change."""
+    return user.is_authenticated and _may(user, "update_status")
+
+
+def readable(view):
+    """Let anyone read when the dashboards are public; otherwise ask anonymous visitors to log in."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.ACCSM_PUBLIC_DASHBOARDS and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper

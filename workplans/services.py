@@ -11,7 +11,11 @@ from django.utils.translation import gettext as _
 from . import transitions
 from .models import Country, Meeting, Project, StatusChange, WorkPlan
 from .permissions import (
+    can_add_projects,
+    can_change_projects,
     can_decide_proposals,
+    can_delete_projects,
+    can_record_proposals,
     can_update_project,
     user_country,
 )
@@ -179,7 +183,7 @@ def project_propose(
     An official proposes for their own country; the Secretariat records a proposal on a
     country's behalf (`country`). The country must be a member of the plan's body.
     """
-    if not by.is_active or not by.has_perm("workplans.propose_project"):
+    if not can_record_proposals(by):
         raise PermissionDenied(_("You may not propose activities."))
     own = user_country(by)
     if country is None:
@@ -332,7 +336,7 @@ def project_create(
     channel: str = StatusChange.Channel.WEB,
 ) -> Project:
     """Create an itemized project; its initial status is audited like any change."""
-    if not by.is_active or not by.has_perm("workplans.add_project"):
+    if not can_add_projects(by):
         raise PermissionDenied(_("You may not create projects."))
     if status == Project.Status.PROPOSED:
         raise ValidationError(
@@ -377,7 +381,7 @@ def project_record_created(*, project: Project, by, channel: str, note: str = ""
 @transaction.atomic
 def project_delete(*, project: Project, by, channel: str) -> StatusChange:
     """Delete a project, leaving a record of what it was; its earlier records survive it."""
-    if not by.is_active or not by.has_perm("workplans.delete_project"):
+    if not can_delete_projects(by):
         raise PermissionDenied(_("You may not delete projects."))
     record = _audit(
         project,
@@ -407,7 +411,7 @@ def project_update_details(
     Refuses a stale version like a status change does; the version itself counts status
     changes only, so it is checked here but not bumped.
     """
-    if not by.is_active or not by.has_perm("workplans.change_project"):
+    if not can_change_projects(by):
         raise PermissionDenied(
             _("You may not change the details of %(code)s.") % {"code": project.code}
         )

@@ -18,9 +18,9 @@ from django_tables2 import RequestConfig
 from django_tables2.tables import Table
 
 from . import exports, throttle
-from .access import readable
 from .filters import PlanFilter, ProjectFilter, TableFilterSet
 from .models import Body, Project, WorkPlan
+from .permissions import readable
 from .progress import Progress
 from .provenance import added_since, figures_when, mixed_dates_note, report_source
 from .selectors import Basis, PlanProgress, dashboard_bodies

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from . import transitions
-from .access import readable
 from .forms import (
     AdoptForm,
     DeclineForm,
@@ -24,6 +23,7 @@ from .permissions import (
     can_decide_proposals,
     can_propose,
     can_update_project,
+    readable,
     user_country,
 )
 from .selectors import (
