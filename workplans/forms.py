@@ -1,13 +1,14 @@
 """Forms parse and check input; the services in services.py do the writing."""
 
 from django import forms
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import transitions
 from .dates import date_range
 from .models import Country, Meeting, Project, StatusChange, WorkPlan
-from .services import project_set_status
+from .services import project_set_status, proposal_adopt, proposal_decline
 
 
 class VersionedForm(forms.Form):
@@ -64,7 +65,7 @@ class StatusForm(VersionedForm):
             )
         return data
 
-    def apply(self, *, by, channel: str) -> StatusChange:
+    def apply(self, *, by: User, channel: str) -> StatusChange:
         """Hand the cleaned form to the status service: the one mapping for web and admin."""
         data = self.cleaned_data
         return project_set_status(
@@ -128,12 +129,29 @@ class AdoptForm(VersionedForm):
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
+        self.project = project
         self.fields["version"].initial = project.version
         # A plan's proposals are adopted at its own body's meetings, the latest first.
         self.fields["meeting"].queryset = Meeting.objects.filter(
             body=project.plan.body_id
         ).order_by("-start_date", "kind")
         self.fields["meeting"].label_from_instance = meeting_label
+
+    def apply(self, *, by: User) -> StatusChange:
+        data = self.cleaned_data
+        return proposal_adopt(
+            project=self.project,
+            meeting=data["meeting"],
+            note=data["note"],
+            by=by,
+            expected_version=data["version"],
+        )
+
+    def success_message(self) -> str:
+        return _("Adopted at %(meeting)s: %(title)s is now planned and counted in its plan.") % {
+            "meeting": self.project.adopted_at,
+            "title": self.project.title,
+        }
 
 
 def meeting_label(meeting: Meeting) -> str:
@@ -150,7 +168,19 @@ class DeclineForm(VersionedForm):
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
+        self.project = project
         self.fields["version"].initial = project.version
+
+    def apply(self, *, by: User) -> StatusChange:
+        data = self.cleaned_data
+        return proposal_decline(
+            project=self.project, reason=data["reason"], by=by, expected_version=data["version"]
+        )
+
+    def success_message(self) -> str:
+        return _("Declined: %(title)s is cancelled and will not be counted.") % {
+            "title": self.project.title
+        }
 
 
 def add_service_errors(form, error: ValidationError) -> None:

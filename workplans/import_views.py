@@ -253,7 +253,7 @@ def _template_rows(request: HttpRequest, kind: str, plan: WorkPlan | None) -> li
         values = {
             "code": project.code,
             "title": project.title,
-            "lead_countries": "; ".join(c.code for c in project.lead_countries.all()),
+            "lead_countries": project.lead_codes(),
             "priority_area": project.priority_area.number if project.priority_area else "",
             "year": project.year or "",
             "status": str(project.get_status_display()),

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -34,6 +35,18 @@ def report_source(report: StatusReport) -> str:
     if report.source_title:
         text += f" — {report.source_title}"
     return text
+
+
+def report_source_html(report: StatusReport) -> str:
+    """report_source() for a page: the source document links to where it is published."""
+    if not (report.source_title and report.source_url):
+        return format_html('<span class="source">{}</span>', report_source(report))
+    return format_html(
+        '<span class="source">{} — <a href="{}" rel="noopener">{}</a></span>',
+        report_label(report),
+        report.source_url,
+        report.source_title,
+    )
 
 
 def added_since(progress) -> str:

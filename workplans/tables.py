@@ -43,7 +43,7 @@ class ProjectTable(tables.Table):
         return record.get_status_display()
 
     def value_lead_countries(self, record):
-        return "; ".join(c.code for c in record.lead_countries.all())
+        return record.lead_codes()
 
     def order_lead_countries(self, queryset, is_descending):
         # By the first lead country's code; a subquery keeps one row per project.

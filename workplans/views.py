@@ -35,8 +35,6 @@ from .selectors import (
 from .services import (
     StaleVersionError,
     project_propose,
-    proposal_adopt,
-    proposal_decline,
 )
 from .tables import ProjectTable
 
@@ -200,8 +198,8 @@ def project_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _project_page(request, project, can_edit, status_form=form)
 
 
-def _decide_proposal(request: HttpRequest, pk: int, form_class, decide, success: str, form_name):
-    """Adopt or decline: one flow for both decisions, which differ in form, service and message."""
+def _decide_proposal(request: HttpRequest, pk: int, form_class) -> HttpResponse:
+    """Adopt or decline: one flow for both decisions; the form knows its service and message."""
     project, _can_edit = _get_project_for_user(request, pk)
     if not can_decide_proposals(request.user):
         raise PermissionDenied(_("Only the Secretariat adopts or declines proposals."))
@@ -211,49 +209,33 @@ def _decide_proposal(request: HttpRequest, pk: int, form_class, decide, success:
         return _refuse_stale(request, StaleVersionError(project), form)
     if valid:
         try:
-            decide(project, form.cleaned_data)
+            form.apply(by=request.user)
         except StaleVersionError as error:
             return _refuse_stale(request, error, form)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                success % {"meeting": project.adopted_at, "title": project.title},
-            )
+            messages.success(request, form.success_message())
             return redirect(_safe_next(request, project.get_absolute_url()))
-    return _project_page(request, project, False, **{form_name: form})
+    return _project_page(
+        request,
+        project,
+        False,
+        adopt_form=form if isinstance(form, AdoptForm) else None,
+        decline_form=form if isinstance(form, DeclineForm) else None,
+    )
 
 
 @_post_only
 @login_required
 def adopt_proposal(request: HttpRequest, pk: int) -> HttpResponse:
-    def decide(project, data):
-        proposal_adopt(
-            project=project,
-            meeting=data["meeting"],
-            note=data["note"],
-            by=request.user,
-            expected_version=data["version"],
-        )
-
-    success = _("Adopted at %(meeting)s: %(title)s is now planned and counted in its plan.")
-    return _decide_proposal(request, pk, AdoptForm, decide, success, "adopt_form")
+    return _decide_proposal(request, pk, AdoptForm)
 
 
 @_post_only
 @login_required
 def decline_proposal(request: HttpRequest, pk: int) -> HttpResponse:
-    def decide(project, data):
-        proposal_decline(
-            project=project,
-            reason=data["reason"],
-            by=request.user,
-            expected_version=data["version"],
-        )
-
-    success = _("Declined: %(title)s is cancelled and will not be counted.")
-    return _decide_proposal(request, pk, DeclineForm, decide, success, "decline_form")
+    return _decide_proposal(request, pk, DeclineForm)
 
 
 @login_required

@@ -129,6 +129,13 @@ class Project(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("project_detail", args=[self.pk])
 
+    def lead_codes(self) -> str:
+        """'VN; JP': the lead countries as spreadsheets (exports, import templates) write them.
+
+        Reads `lead_countries.all()`, so a prefetch serves it without a query.
+        """
+        return "; ".join(country.code for country in self.lead_countries.all())
+
 
 class StatusChange(models.Model):
     """The audit trail: one row per creation, status change or deletion of a project."""

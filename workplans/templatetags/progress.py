@@ -22,6 +22,12 @@ def report_label(report) -> str:
     return provenance.report_label(report) if report else ""
 
 
+@register.simple_tag
+def report_source(report) -> str:
+    """The report's label and source document, linked: the same words as in the exports."""
+    return provenance.report_source_html(report) if report else ""
+
+
 @register.filter
 def added_since(progress) -> str:
     return provenance.added_since(progress)
