@@ -89,7 +89,7 @@ CASES = {
 
 
 def _annex_pdf_code() -> int:
-    from workplans.table_views import pdf_available
+    from workplans.views.tables import pdf_available
 
     return 200 if pdf_available() else 404  # 404: PDF output not installed
 

@@ -7,9 +7,9 @@ before the middleware these requests ended in 500 there; on SQLite they were sil
 import pytest
 from django.urls import reverse
 
-from workplans.filters import PlanFilter, ProjectFilter
 from workplans.forms import AdoptForm, DeclineForm, ProposalForm, StatusForm
-from workplans.import_views import UploadForm
+from workplans.tables.filters import PlanFilter, ProjectFilter
+from workplans.views.imports import UploadForm
 
 from .conftest import make_project
 

@@ -11,7 +11,7 @@ from django.db import OperationalError, close_old_connections
 from django.test import override_settings
 from django.urls import reverse
 
-from workplans import exports
+from workplans.tables import exports
 
 from .conftest import make_body, make_plan
 
@@ -98,7 +98,7 @@ def test_at_most_two_exports_at_once_and_a_finished_one_frees_its_slot(client, p
 
 
 def test_the_pdf_annex_counts_as_an_export(client, plan, secretariat, settings):
-    from workplans.table_views import pdf_available
+    from workplans.views.tables import pdf_available
 
     if not pdf_available():
         pytest.skip("WeasyPrint (or Pango) is not installed")

@@ -21,9 +21,9 @@ from odf import table as odf_table
 from odf import text as odf_text
 from openpyxl.utils import get_column_letter
 
-from workplans.exports import ODS_MAX_ROWS, neutralise
 from workplans.management.commands.generate_synthetic import generate
 from workplans.models import PriorityArea, Project
+from workplans.tables.exports import ODS_MAX_ROWS, neutralise
 
 from .conftest import make_body, make_meeting, make_plan, make_report
 
@@ -292,7 +292,7 @@ def test_unknown_format_is_404_and_invalid_filters_do_not_export(client, plan):
 
 
 def test_ods_refuses_more_rows_than_it_can_hold(client, plan, monkeypatch):
-    monkeypatch.setattr("workplans.exports.ODS_MAX_ROWS", 3)
+    monkeypatch.setattr("workplans.tables.exports.ODS_MAX_ROWS", 3)
     response = client.get(
         reverse("plan_projects", args=[plan.slug]), {"_export": "ods"}, follow=True
     )

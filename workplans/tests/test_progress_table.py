@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from workplans.models import Body, Project, WorkPlan
-from workplans.table_views import pdf_available
+from workplans.views.tables import pdf_available
 
 from .conftest import make_body, make_meeting, make_plan, make_report
 

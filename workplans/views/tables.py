@@ -17,15 +17,16 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 from django_tables2.tables import Table
 
-from . import exports, throttle
-from .filters import PlanFilter, ProjectFilter, TableFilterSet
-from .models import Body, Project, WorkPlan
-from .permissions import readable
-from .progress import Progress
-from .provenance import added_since, figures_when, mixed_dates_note, report_source
-from .selectors import Basis, PlanProgress, dashboard_bodies
-from .statuses import COUNTED
-from .tables import ProgressTable, ProjectListTable
+from .. import throttle
+from ..models import Body, Project, WorkPlan
+from ..permissions import readable
+from ..progress import Progress
+from ..provenance import added_since, figures_when, mixed_dates_note, report_source
+from ..selectors import Basis, PlanProgress, dashboard_bodies
+from ..statuses import COUNTED
+from ..tables import exports
+from ..tables.filters import PlanFilter, ProjectFilter, TableFilterSet
+from ..tables.projects import ProgressTable, ProjectListTable
 
 # ---------------------------------------------------------------------------------
 # The progress rows: one per plan, a subtotal per body, a total when several bodies.

@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from . import exports
-from .filters import CountryProjectFilter
-from .models import Country
-from .permissions import can_update_any, is_official, user_country
-from .selectors import countries_status, projects_led_by, stale_count
-from .table_views import _export, _export_links, _paginate, _stable
-from .tables import CountryProjectTable
+from ..models import Country
+from ..permissions import can_update_any, is_official, user_country
+from ..selectors import countries_status, projects_led_by, stale_count
+from ..tables import exports
+from ..tables.filters import CountryProjectFilter
+from ..tables.projects import CountryProjectTable
+from .tables import _export, _export_links, _paginate, _stable
 
 
 def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> HttpResponse:

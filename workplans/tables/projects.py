@@ -7,9 +7,9 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from . import transitions
-from .models import Country, Project
-from .templatetags.progress import pct
+from .. import transitions
+from ..models import Country, Project
+from ..templatetags.progress import pct
 
 
 class ProjectTable(tables.Table):

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import Body, Country, PriorityArea, Project, WorkPlan
+from ..models import Body, Country, PriorityArea, Project, WorkPlan
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = PAGE_SIZES[0]

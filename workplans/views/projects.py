@@ -10,33 +10,33 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from . import transitions
-from .forms import (
+from .. import transitions
+from ..forms import (
     AdoptForm,
     DeclineForm,
     ProposalForm,
     StatusForm,
     add_service_errors,
 )
-from .models import Project, StatusChange, WorkPlan
-from .permissions import (
+from ..models import Project, StatusChange, WorkPlan
+from ..permissions import (
     can_decide_proposals,
     can_propose,
     can_update_project,
     readable,
     user_country,
 )
-from .selectors import (
+from ..selectors import (
     dashboard_bodies,
     pending_proposals,
     plan_progress,
     plan_projects,
 )
-from .services import (
+from ..services import (
     StaleVersionError,
     project_propose,
 )
-from .tables import ProjectTable
+from ..tables.projects import ProjectTable
 
 
 @readable

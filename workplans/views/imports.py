@@ -20,16 +20,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import imports
-from .exports import neutralise
-from .models import Country, Project, WorkPlan
-from .permissions import (
+from .. import imports
+from ..models import Country, Project, WorkPlan
+from ..permissions import (
     can_import_statuses,
     can_itemize,
     can_update_any,
     can_update_project,
     user_country,
 )
+from ..tables.exports import neutralise
 
 SESSION_KEY = "accsm_import"
 # A preview waits this long for its confirmation; after that, upload again.

@@ -1,0 +1,1 @@
+"""Tables (django-tables2), their filters (django-filter) and their exports."""
