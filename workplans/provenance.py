@@ -9,7 +9,14 @@ from django.utils.translation import ngettext
 
 from .dates import date_range
 from .models import StatusReport
-from .selectors import Basis
+
+
+class Basis:
+    """Where a plan's headline figures come from."""
+
+    LIVE = "live"  # its itemized projects account for the whole latest report, or no report
+    REPORT = "report"  # the latest report; fewer projects are itemized than it counted
+    REPORT_PLUS = "report_plus"  # the latest report plus the projects adopted since
 
 
 def report_when(report: StatusReport) -> str:

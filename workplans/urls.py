@@ -1,10 +1,10 @@
 from django.urls import path
 
-from .views import countries, imports, projects, tables
+from .views import countries, imports, plans, projects, tables
 
 urlpatterns = [
-    path("", projects.dashboard, name="dashboard"),
-    path("plans/<slug:slug>/", projects.plan_detail, name="plan_detail"),
+    path("", plans.dashboard, name="dashboard"),
+    path("plans/<slug:slug>/", plans.plan_detail, name="plan_detail"),
     path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
     path("projects/<int:pk>/status/", projects.project_status, name="project_status"),
     path("projects/<int:pk>/adopt/", projects.adopt_proposal, name="proposal_adopt"),

@@ -18,7 +18,7 @@ from ..selectors import countries_status, projects_led_by, stale_count
 from ..tables import exports
 from ..tables.filters import CountryProjectFilter
 from ..tables.projects import CountryProjectTable
-from .tables import _export, _export_links, _paginate, _stable
+from . import listing
 
 
 def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> HttpResponse:
@@ -27,7 +27,7 @@ def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> Http
     valid = filterset.form.is_valid()
     table = CountryProjectTable(filterset.qs if valid else queryset.none(), user=request.user)
     RequestConfig(request, paginate=False).configure(table)
-    table.data.data = _stable(table.data.data)
+    table.data.data = listing.stable(table.data.data)
     described = filterset.describe()
 
     export_format = request.GET.get("_export")
@@ -38,16 +38,16 @@ def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> Http
             sheet_name=_("Projects"),
             filters=described,
         )
-        return _export(request, table, filterset, export_format, export)
+        return listing.export(request, table, filterset, export_format, export)
 
-    _paginate(request, table, filterset.page_size)
+    listing.paginate(request, table, filterset.page_size)
     context = {
         "country": country,
         "mine": mine,
         "filter": filterset,
         "table": table,
         "described": described,
-        "export_links": _export_links(request),
+        "export_links": listing.export_links(request),
         "sort": request.GET.get("sort", ""),
         "stale_only": valid and bool(filterset.form.cleaned_data.get("stale")),
         "stale_days": settings.ACCSM_STALE_DAYS,

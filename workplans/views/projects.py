@@ -1,14 +1,15 @@
+"""A project's page, its status form, and proposals: proposed, adopted, declined."""
+
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from .. import transitions
 from ..forms import (
@@ -26,46 +27,10 @@ from ..permissions import (
     readable,
     user_country,
 )
-from ..selectors import (
-    dashboard_bodies,
-    pending_proposals,
-    plan_progress,
-    plan_projects,
-)
 from ..services import (
     StaleVersionError,
     project_propose,
 )
-from ..tables.projects import ProjectTable
-
-
-@readable
-def dashboard(request: HttpRequest) -> HttpResponse:
-    context = {"bodies": dashboard_bodies(), "proposals": pending_proposals()}
-    return render(request, "workplans/dashboard.html", context)
-
-
-@readable
-def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    found = plan_progress(WorkPlan.objects.filter(slug=slug).select_related("predecessor"))
-    if not found:
-        raise Http404
-    progress = found[0]
-    plan = progress.plan
-    table = ProjectTable(plan_projects(plan))
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    context = {
-        "plan": plan,
-        "progress": progress,
-        "table": table,
-        "reports": plan.reports.select_related("meeting"),
-        "areas": plan.areas.all(),
-        "proposals": plan.projects.proposals().select_related("proposed_by"),
-        "targets": plan.targets.all(),
-        "milestones": plan.milestones.all(),
-        "successors": plan.successors.all(),
-    }
-    return render(request, "workplans/plan_detail.html", context)
 
 
 def _get_project_for_user(request: HttpRequest, pk: int) -> tuple[Project, bool]:
