@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .clientip import client_ip
+from .errors import TrackerError
 
 UNITS = {"s": 1, "m": 60, "h": 3600}
 # A running export's slot is given back when its response closes; this bounds a lost one.
@@ -23,7 +24,7 @@ SLOT_SECONDS = 3600
 BUSY_RETRY_SECONDS = 10
 
 
-class Throttled(Exception):
+class Throttled(TrackerError):
     def __init__(self, retry_after: int, reason: str):
         self.retry_after, self.reason = retry_after, reason
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import transitions
+from ..errors import TrackerError
 from ..models import Project
 
 ITEMIZE = "itemize"
@@ -21,11 +22,11 @@ MAX_COLUMNS = 40
 MIN_YEAR, MAX_YEAR = 1980, 2100
 
 
-class FileRefused(Exception):
+class FileRefused(TrackerError):
     """The upload cannot be read as a sheet of rows at all; the message says why."""
 
 
-class ImportConflict(Exception):
+class ImportConflict(TrackerError):
     """Applying a confirmed import failed; nothing was applied. Says which row and why."""
 
 

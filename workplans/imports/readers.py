@@ -12,8 +12,22 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from openpyxl.utils.exceptions import InvalidFileException
 
 from .columns import MAX_COLUMNS, MAX_ROWS, FileRefused
+
+# What openpyxl raises on a malformed workbook (XML parse errors are SyntaxErrors).
+MALFORMED = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    OSError,
+    SyntaxError,
+)
 
 
 @dataclass
@@ -78,7 +92,7 @@ def read_xlsx(data: bytes) -> Sheet:
     try:
         # data_only=False: formulas come back as formulas, so they can be refused.
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as error:  # a malformed workbook raises many kinds of error
+    except MALFORMED as error:
         raise FileRefused(
             _("This file is not a spreadsheet that can be read (%(error)s).")
             % {"error": type(error).__name__}

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import transitions
+from ..errors import TrackerError
 from ..models import Country, Meeting, Project, StatusChange, WorkPlan
 from ..permissions import (
     can_add_projects,
@@ -18,7 +19,7 @@ from ..permissions import (
 )
 
 
-class StaleVersionError(Exception):
+class StaleVersionError(TrackerError):
     """The project changed since the form was read; `current` is the project as it is now."""
 
     def __init__(self, current: Project):

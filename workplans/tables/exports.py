@@ -34,6 +34,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ..errors import TrackerError
+
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -59,7 +61,7 @@ ODS_MAX_ROWS = 20_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-class ExportTooLarge(Exception):
+class ExportTooLarge(TrackerError):
     """The table has more rows than the format can hold in memory."""
 
 
