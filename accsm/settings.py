@@ -133,8 +133,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
-LOGOUT_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "workplans:dashboard"
+LOGOUT_REDIRECT_URL = "workplans:dashboard"
 
 # Sessions: an idle limit (cookie age, renewed on each request) and an absolute limit
 # counted from login (enforced by workplans.middleware.absolute_session_limit).

@@ -1,25 +1,27 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import countries, imports, plans, projects, tables
+
+app_name = "workplans"
+
+project_urls = [
+    path("", projects.project_detail, name="project_detail"),
+    path("status/", projects.project_status, name="project_status"),
+    path("adopt/", projects.adopt_proposal, name="proposal_adopt"),
+    path("decline/", projects.decline_proposal, name="proposal_decline"),
+]
 
 urlpatterns = [
     path("", plans.dashboard, name="dashboard"),
     path("plans/<slug:slug>/", plans.plan_detail, name="plan_detail"),
-    path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
-    path("projects/<int:pk>/status/", projects.project_status, name="project_status"),
-    path("projects/<int:pk>/adopt/", projects.adopt_proposal, name="proposal_adopt"),
-    path("projects/<int:pk>/decline/", projects.decline_proposal, name="proposal_decline"),
+    path("projects/<int:pk>/", include(project_urls)),
     path("proposals/new/", projects.propose, name="proposal_create"),
     path("my-projects/", countries.my_projects, name="my_projects"),
     path("countries/", countries.status_by_country, name="status_by_country"),
     path("countries/<str:code>/", countries.country_projects, name="country_projects"),
     # Filtered tables, exports (?_export=xlsx|csv|json|ods) and the meeting annex.
     path("projects/", tables.project_list, name="project_list"),
-    path(
-        "plans/<slug:slug>/projects/",
-        tables.project_list,
-        name="plan_projects",
-    ),
+    path("plans/<slug:slug>/projects/", tables.project_list, name="plan_projects"),
     path("progress/", tables.progress_table, name="progress_table"),
     path("annex/", tables.annex, name="annex"),
     path("annex/pdf/", tables.annex_pdf, name="annex_pdf"),
@@ -29,9 +31,7 @@ urlpatterns = [
     path("imports/", imports.index, name="import_index"),
     path("imports/confirm/", imports.confirm, name="import_confirm"),
     path(
-        "imports/<slug:kind>/template.<str:fmt>",
-        imports.template_download,
-        name="import_template",
+        "imports/<slug:kind>/template.<str:fmt>", imports.template_download, name="import_template"
     ),
     path("imports/<slug:kind>/", imports.upload, name="import_upload"),
 ]

@@ -48,7 +48,7 @@ class WorkPlan(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("plan_detail", args=[self.slug])
+        return reverse("workplans:plan_detail", args=[self.slug])
 
     @property
     def period(self) -> str:

@@ -127,7 +127,7 @@ class Project(models.Model):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("project_detail", args=[self.pk])
+        return reverse("workplans:project_detail", args=[self.pk])
 
     def lead_codes(self) -> str:
         """'VN; JP': the lead countries as spreadsheets (exports, import templates) write them.

@@ -36,17 +36,17 @@ def test_the_plan_keeps_its_reported_figures_plus_the_adopted_seminar(adopted):
 
 
 def test_dashboard_and_plan_page_show_33_counted_with_the_basis_in_words(client, adopted):
-    dashboard = client.get(reverse("dashboard")).content.decode()
+    dashboard = client.get(reverse("workplans:dashboard")).content.decode()
     assert BASIS in dashboard
     assert "33 projects and activities counted across its plans" in dashboard
-    plan_page = client.get(reverse("plan_detail", args=[PLUS_THREE])).content.decode()
+    plan_page = client.get(reverse("workplans:plan_detail", args=[PLUS_THREE])).content.decode()
     assert BASIS in plan_page
     assert 'data-figure="total">33<' in plan_page
     assert 'data-figure="completion">21.2 %<' in plan_page
 
 
 def test_progress_table_xlsx_and_annex_agree(client, adopted):
-    response = client.get(reverse("progress_table"), {"_export": "xlsx"})
+    response = client.get(reverse("workplans:progress_table"), {"_export": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
     header_row = next(r for r in sheet.iter_rows(values_only=True) if r and "Total" in r)
     headers = list(header_row)
@@ -61,7 +61,7 @@ def test_progress_table_xlsx_and_annex_agree(client, adopted):
     # 31 (ACCSM) + 33 (ACCSM+3) + 1 (Viet Nam's scheme): nothing dropped.
     assert rows["Total, all bodies"]["Total"] == 65
 
-    annex = client.get(reverse("annex")).content.decode()
+    annex = client.get(reverse("workplans:annex")).content.decode()
     assert BASIS in annex and "21.2 %" in annex
 
 
@@ -69,7 +69,7 @@ def test_adoption_is_offered_only_at_the_plans_bodys_meetings_latest_first(clien
     secretariat = make_user("secretariat", "Secretariat")
     client.force_login(secretariat)
     seminar = Project.objects.get(code="JP-2023-SEM")
-    form = client.get(reverse("project_detail", args=[seminar.pk])).context["adopt_form"]
+    form = client.get(reverse("workplans:project_detail", args=[seminar.pk])).context["adopt_form"]
     meetings = list(form.fields["meeting"].queryset)
     assert meetings and {m.body.code for m in meetings} == {"accsm-plus-3"}
     assert [m.start_date for m in meetings] == sorted(
@@ -90,7 +90,7 @@ def test_the_service_refuses_a_meeting_of_another_body(client, sources):
     # And through the form: the meeting is not among the choices.
     client.force_login(secretariat)
     response = client.post(
-        reverse("proposal_adopt", args=[seminar.pk]),
+        reverse("workplans:proposal_adopt", args=[seminar.pk]),
         {"version": 1, "meeting": conference.pk},
     )
     assert response.context["adopt_form"].errors["meeting"]
@@ -111,7 +111,7 @@ def test_a_total_says_which_dates_it_mixes(client, sources):
     assert total.startswith("Sum of the subtotals. The sum mixes figures of different dates:")
     assert "2–6 August 2022" in total and today in total
     # The dashboard's body totals say it only where a body's plans differ (none here).
-    html = client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("workplans:dashboard")).content.decode()
     assert "data-mixed-dates" not in html
 
 
@@ -121,5 +121,5 @@ def test_the_dashboard_says_when_a_bodys_plans_hold_on_different_dates(client, s
     scheme = WorkPlan.objects.get(slug="vn-scheme-1439-2019-2025")
     scheme.body = Body.objects.get(code="accsm")  # a live plan beside a reported one
     scheme.save()
-    html = client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("workplans:dashboard")).content.decode()
     assert "The sum mixes figures of different dates: 2–6 August 2022;" in html

@@ -82,11 +82,11 @@ def test_a_nul_in_any_form_field_is_a_bad_request_and_writes_nothing(
 
     client.force_login(official_vn)
     urls = {
-        "status": reverse("project_status", args=[vn_project.pk]),
-        "adopt": reverse("proposal_adopt", args=[vn_project.pk]),
-        "decline": reverse("proposal_decline", args=[vn_project.pk]),
-        "proposal": reverse("proposal_create"),
-        "upload": reverse("import_upload", args=["status"]),
+        "status": reverse("workplans:project_status", args=[vn_project.pk]),
+        "adopt": reverse("workplans:proposal_adopt", args=[vn_project.pk]),
+        "decline": reverse("workplans:proposal_decline", args=[vn_project.pk]),
+        "proposal": reverse("workplans:proposal_create"),
+        "upload": reverse("workplans:import_upload", args=["status"]),
         "login": reverse("login"),
     }
     fields = list(form_class.base_fields) if form_class else ["username", "password"]

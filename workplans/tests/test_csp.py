@@ -47,6 +47,6 @@ def test_no_template_has_inline_script_handlers_or_styles():
 
 
 def test_the_annex_prints_with_its_own_script_and_stylesheet(client, sources):
-    html = client.get(reverse("annex")).content.decode()
+    html = client.get(reverse("workplans:annex")).content.decode()
     assert "js/annex.js" in html and "css/annex.css" in html
     assert "data-print" in html

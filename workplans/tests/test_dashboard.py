@@ -15,7 +15,7 @@ S = Project.Status
 
 
 def test_dashboard_shows_the_reported_figures_and_their_source(client, sources):
-    html = client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("workplans:dashboard")).content.decode()
     for figure in ["22.6 %", "16.1 %", "61.3 %", "21.9 %", "12.5 %", "65.6 %"]:
         assert figure in html
     assert "ACCSM Work Plan 2021–2025" in html
@@ -52,8 +52,8 @@ def test_a_plan_with_nothing_counted_shows_a_dash(client, db):
 
 
 def test_unknown_plan_and_project_are_404(client, db):
-    assert client.get(reverse("plan_detail", args=["nope"])).status_code == 404
-    assert client.get(reverse("project_detail", args=[999])).status_code == 404
+    assert client.get(reverse("workplans:plan_detail", args=["nope"])).status_code == 404
+    assert client.get(reverse("workplans:project_detail", args=[999])).status_code == 404
 
 
 def build(n_plans: int, n_projects: int) -> WorkPlan:
@@ -85,7 +85,9 @@ def test_query_count_does_not_grow_with_the_data(client, page):
         # Each size is built inside a savepoint that is rolled back, so both start empty.
         with transaction.atomic():
             first = build(n_plans, n_projects)
-            url = reverse("dashboard") if page == "dashboard" else first.get_absolute_url()
+            url = (
+                reverse("workplans:dashboard") if page == "dashboard" else first.get_absolute_url()
+            )
             queries = count_queries(client, url)
             sizes = (WorkPlan.objects.count(), Project.objects.count())
             transaction.set_rollback(True)
@@ -98,7 +100,7 @@ def test_query_count_does_not_grow_with_the_data(client, page):
 
 
 def test_the_bar_is_sized_by_counts_and_reads_out_percentages(client, sources):
-    html = client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("workplans:dashboard")).content.decode()
     # ACCSM 2021–2025 as reported: 7 completed, 5 ongoing, 19 planned, drawn end to end.
     assert 'viewBox="0 0 31 1"' in html
     assert 'class="seg-completed" x="0" width="7"' in html

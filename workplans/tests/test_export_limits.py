@@ -24,7 +24,7 @@ def plan(db):
 
 
 def export_url(plan, fmt="csv"):
-    return reverse("plan_projects", args=[plan.slug]) + f"?_export={fmt}"
+    return reverse("workplans:plan_projects", args=[plan.slug]) + f"?_export={fmt}"
 
 
 def drain(response):
@@ -44,7 +44,7 @@ def test_the_eleventh_export_in_a_minute_is_refused_with_retry_after(client, pla
     assert "You have made 10 exports in the last 60 seconds" in html
     assert f"Try again in {response['Retry-After']} second" in html
     # The pages themselves are not limited, only exports.
-    assert client.get(reverse("plan_projects", args=[plan.slug])).status_code == 200
+    assert client.get(reverse("workplans:plan_projects", args=[plan.slug])).status_code == 200
 
 
 def test_one_clients_exports_do_not_count_against_another(client, plan, secretariat, viewer):
@@ -104,8 +104,8 @@ def test_the_pdf_annex_counts_as_an_export(client, plan, secretariat, settings):
         pytest.skip("WeasyPrint (or Pango) is not installed")
     settings.EXPORT_RATE = "1/m"
     client.force_login(secretariat)
-    assert client.get(reverse("annex_pdf")).status_code == 200
-    assert client.get(reverse("annex_pdf")).status_code == 429
+    assert client.get(reverse("workplans:annex_pdf")).status_code == 200
+    assert client.get(reverse("workplans:annex_pdf")).status_code == 429
 
 
 def test_limits_shared_through_the_database_cache(client, plan, secretariat):

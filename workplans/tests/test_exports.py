@@ -81,14 +81,14 @@ FILTERED = {"status": ["planned", "completed"], "sort": "-code"}
 
 def page(client, plan):
     """The table as the page shows it (every row on one page) and its values."""
-    url = reverse("plan_projects", args=[plan.slug])
+    url = reverse("workplans:plan_projects", args=[plan.slug])
     response = client.get(url, {**FILTERED, "per_page": 200})
     values = list(response.context["table"].as_values())
     return values[0], values[1:]
 
 
 def export(client, plan, fmt: str, query=None):
-    url = reverse("plan_projects", args=[plan.slug])
+    url = reverse("workplans:plan_projects", args=[plan.slug])
     response = client.get(url, {**(query or FILTERED), "_export": fmt})
     assert response.status_code == 200, response.content[:500]
     content = b"".join(response.streaming_content) if response.streaming else response.content
@@ -256,7 +256,7 @@ def test_progress_export_has_percentages_as_numbers_with_a_percent_format(client
     body = make_body("accsm")
     plan = make_plan(body, "accsm-work-plan-2021-2025")
     make_report(plan, make_meeting(body), completed=7, ongoing=5, planned=19)
-    response = client.get(reverse("progress_table"), {"_export": "xlsx"})
+    response = client.get(reverse("workplans:progress_table"), {"_export": "xlsx"})
     content = b"".join(response.streaming_content)
     sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
     headers = [c.value for c in sheet[2]]
@@ -270,17 +270,19 @@ def test_progress_export_has_percentages_as_numbers_with_a_percent_format(client
     assert "Reported at SOM, ACCSM 21" in row["Source of the figures"].value
 
     csv_text = b"".join(
-        client.get(reverse("progress_table"), {"_export": "csv"}).streaming_content
+        client.get(reverse("workplans:progress_table"), {"_export": "csv"}).streaming_content
     ).decode("utf-8-sig")
     read = list(csv.DictReader(io.StringIO(csv_text)))
     assert read[0]["Completed (%)"] == "22.6" and read[0]["Ongoing or annual (%)"] == "16.1"
 
     data = json.loads(
-        b"".join(client.get(reverse("progress_table"), {"_export": "json"}).streaming_content)
+        b"".join(
+            client.get(reverse("workplans:progress_table"), {"_export": "json"}).streaming_content
+        )
     )
     assert data[0]["Planned (%)"] == 61.3 and data[0]["Figures dated"] == "2 August 2022"
 
-    ods = client.get(reverse("progress_table"), {"_export": "ods"}).content
+    ods = client.get(reverse("workplans:progress_table"), {"_export": "ods"}).content
     document = opendocument.load(io.BytesIO(ods))
     percent = [
         c
@@ -291,7 +293,7 @@ def test_progress_export_has_percentages_as_numbers_with_a_percent_format(client
 
 
 def test_unknown_format_is_404_and_invalid_filters_do_not_export(client, plan):
-    url = reverse("plan_projects", args=[plan.slug])
+    url = reverse("workplans:plan_projects", args=[plan.slug])
     assert client.get(url, {"_export": "pdf"}).status_code == 404
     response = client.get(url, {"_export": "csv", "year": "soon"})
     assert response.status_code == 302
@@ -301,7 +303,7 @@ def test_unknown_format_is_404_and_invalid_filters_do_not_export(client, plan):
 def test_ods_refuses_more_rows_than_it_can_hold(client, plan, monkeypatch):
     monkeypatch.setattr("workplans.tables.exports.ODS_MAX_ROWS", 3)
     response = client.get(
-        reverse("plan_projects", args=[plan.slug]), {"_export": "ods"}, follow=True
+        reverse("workplans:plan_projects", args=[plan.slug]), {"_export": "ods"}, follow=True
     )
     assert "too many for an ODS file" in response.content.decode()
     assert ODS_MAX_ROWS > 3
@@ -309,7 +311,7 @@ def test_ods_refuses_more_rows_than_it_can_hold(client, plan, monkeypatch):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json", "ods"])
 def test_export_query_count_does_not_grow_with_the_rows(client, plan, fmt):
-    url = reverse("project_list")
+    url = reverse("workplans:project_list")
 
     def measure() -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -329,7 +331,9 @@ def test_a_large_export_streams_chunk_by_chunk(client, db, monkeypatch):
     """
     monkeypatch.setattr("workplans.tables.exports.CHUNK_SIZE", 500)
     generate(plans=3, projects_per_plan=1_000)
-    response = client.get(reverse("project_list"), {"_export": "csv", "body": "synthetic"})
+    response = client.get(
+        reverse("workplans:project_list"), {"_export": "csv", "body": "synthetic"}
+    )
     assert isinstance(response, StreamingHttpResponse)
     chunks = [chunk.count(b"\n") for chunk in response.streaming_content]
     assert sum(chunks) == 3_001  # the headers and every project

@@ -48,7 +48,7 @@ def test_the_language_switcher_is_on_every_page(client, vn_project):
 def test_messages_and_form_errors_are_translated(client, official_vn, vn_project):
     client.force_login(official_vn)
     in_vietnamese(client)
-    url = reverse("project_status", args=[vn_project.pk])
+    url = reverse("workplans:project_status", args=[vn_project.pk])
     response = client.post(url, {"status": S.POSTPONED, "version": 1, "note": ""})
     assert "Cần có ghi chú khi dự án tạm hoãn hoặc bị hủy." in response.content.decode()
     response = client.post(url, {"status": S.ONGOING, "version": 1}, follow=True)
@@ -64,7 +64,7 @@ def test_messages_and_form_errors_are_translated(client, official_vn, vn_project
 def test_dates_follow_the_active_language(client, official_vn, vn_project):
     client.force_login(official_vn)
     client.post(
-        reverse("project_status", args=[vn_project.pk]),
+        reverse("workplans:project_status", args=[vn_project.pk]),
         {"status": S.ONGOING, "version": 1},
     )
     english = client.get(vn_project.get_absolute_url()).content.decode()
@@ -80,7 +80,11 @@ def test_report_dates_are_ranges_in_both_languages(client, sources):
     english = client.get("/").content.decode()
     assert "Reported at SOM, ACCSM 21, 2–6 August 2022" in english
     in_vietnamese(client)
-    for url in ("/", reverse("annex"), reverse("plan_detail", args=["accsm-work-plan-2021-2025"])):
+    for url in (
+        "/",
+        reverse("workplans:annex"),
+        reverse("workplans:plan_detail", args=["accsm-work-plan-2021-2025"]),
+    ):
         vietnamese = client.get(url).content.decode()
         assert "2–6 tháng 8 năm 2022" in vietnamese, url
         assert not re.search(r"(?i)ngày ngày", vietnamese), url

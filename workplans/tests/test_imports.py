@@ -77,13 +77,13 @@ def state() -> tuple:
 
 def upload(client, kind: str, plan, name: str, content: bytes):
     return client.post(
-        reverse("import_upload", args=[kind]),
+        reverse("workplans:import_upload", args=[kind]),
         {"plan": plan.slug, "file": SimpleUploadedFile(name, content)},
     )
 
 
 def confirm(client, response):
-    return client.post(reverse("import_confirm"), {"token": response.context["token"]})
+    return client.post(reverse("workplans:import_confirm"), {"token": response.context["token"]})
 
 
 GOOD_PLAN = [
@@ -161,7 +161,7 @@ def test_itemizing_a_plan_creates_updates_and_audits_every_row(
     assert changes.get(project__code="AP-04").note == "Held online"
 
     # The dashboard now shows live counts from the itemized projects.
-    html = client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("workplans:dashboard")).content.decode()
     assert "Live count of the plan" in html
 
 
@@ -203,12 +203,14 @@ def test_an_official_cannot_import_changes_to_another_countrys_projects(client, 
 def test_officials_may_not_itemize_plans(client, plan, official_vn, viewer):
     for user in (official_vn, viewer):
         client.force_login(user)
-        assert client.get(reverse("import_upload", args=["itemize"])).status_code == 403
+        assert client.get(reverse("workplans:import_upload", args=["itemize"])).status_code == 403
         response = upload(client, "itemize", plan, "plan.csv", csv_bytes(GOOD_PLAN))
         assert response.status_code == 403
-    assert client.get(reverse("import_upload", args=["status"])).status_code == 403  # viewer
+    assert (
+        client.get(reverse("workplans:import_upload", args=["status"])).status_code == 403
+    )  # viewer
     client.logout()
-    assert client.get(reverse("import_upload", args=["status"])).status_code == 302
+    assert client.get(reverse("workplans:import_upload", args=["status"])).status_code == 302
 
 
 # Each bad input: (kind, file name, content, the message the page must show).
@@ -452,20 +454,20 @@ def test_confirm_needs_the_token_of_this_session_and_user(client, plan, secretar
     rows = [["code", "status"], ["P001", "completed"]]
     response = upload(client, "status", plan, "status.csv", csv_bytes(rows))
     before = state()
-    assert client.post(reverse("import_confirm"), {"token": "forged"}).status_code == 302
+    assert client.post(reverse("workplans:import_confirm"), {"token": "forged"}).status_code == 302
     assert state() == before
     # The preview waits in the server's session: another user cannot confirm it.
     token = response.context["token"]
     other = client.__class__()
     other.force_login(official_vn)
-    other.post(reverse("import_confirm"), {"token": token})
+    other.post(reverse("workplans:import_confirm"), {"token": token})
     assert state() == before
-    assert client.get(reverse("import_confirm")).status_code == 405
+    assert client.get(reverse("workplans:import_confirm")).status_code == 405
 
 
 def test_templates_without_a_plan_hold_no_invented_row(client, plan, secretariat):
     client.force_login(secretariat)
-    response = client.get(reverse("import_template", args=["itemize", "xlsx"]))
+    response = client.get(reverse("workplans:import_template", args=["itemize", "xlsx"]))
     assert response.status_code == 200
     assert "accsm-import-plan-projects-template.xlsx" in response["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
@@ -476,15 +478,17 @@ def test_templates_without_a_plan_hold_no_invented_row(client, plan, secretariat
     for word in ("Ongoing or annual", "postponed", "VN", "Viet Nam", "Required", "Example"):
         assert word in text
 
-    response = client.get(reverse("import_template", args=["status", "csv"]))
+    response = client.get(reverse("workplans:import_template", args=["status", "csv"]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows == [["code", "status", "note", "evidence"]]
-    assert client.get(reverse("import_template", args=["status", "pdf"])).status_code == 404
+    assert (
+        client.get(reverse("workplans:import_template", args=["status", "pdf"])).status_code == 404
+    )
 
 
 def test_a_plans_status_template_lists_its_projects_ready_to_fill_in(client, plan, secretariat):
     client.force_login(secretariat)
-    url = reverse("import_template", args=["status", "csv"]) + f"?plan={plan.slug}"
+    url = reverse("workplans:import_template", args=["status", "csv"]) + f"?plan={plan.slug}"
     rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
     assert [row[:2] for row in rows[1:]] == [["P001", "Planned"], ["P002", "Ongoing or annual"]]
 
@@ -492,14 +496,14 @@ def test_a_plans_status_template_lists_its_projects_ready_to_fill_in(client, pla
 def test_a_template_for_a_plan_the_user_may_not_import_into_is_404(client, plan, official_vn):
     other = make_plan(make_body("other"), "other-plan", statuses=[S.PLANNED])
     client.force_login(official_vn)
-    url = reverse("import_template", args=["status", "csv"])
+    url = reverse("workplans:import_template", args=["status", "csv"])
     assert client.get(url + f"?plan={other.slug}").status_code == 404
     assert client.get(url + "?plan=no-such-plan").status_code == 404
 
 
 def test_one_plan_to_choose_is_chosen_and_the_template_form_offers_it(client, plan, official_vn):
     client.force_login(official_vn)  # Viet Nam leads projects of one plan only
-    response = client.get(reverse("import_upload", args=["status"]))
+    response = client.get(reverse("workplans:import_upload", args=["status"]))
     assert response.context["form"]["plan"].value() == plan.slug
     html = response.content.decode()
     assert f'<option value="{plan.slug}" selected>' in html
@@ -509,7 +513,7 @@ def test_one_plan_to_choose_is_chosen_and_the_template_form_offers_it(client, pl
 def test_several_plans_to_choose_are_not_chosen_for_the_user(client, plan, secretariat):
     make_plan(make_body("other"), "other-plan", statuses=[S.PLANNED])
     client.force_login(secretariat)
-    response = client.get(reverse("import_upload", args=["status"]))
+    response = client.get(reverse("workplans:import_upload", args=["status"]))
     assert response.context["form"]["plan"].value() is None
 
 
@@ -530,7 +534,7 @@ def test_an_officials_template_lists_their_projects_and_uploads_as_no_change(
     client, plan, official_vn
 ):
     client.force_login(official_vn)
-    url = reverse("import_template", args=["status", "xlsx"]) + f"?plan={plan.slug}"
+    url = reverse("workplans:import_template", args=["status", "xlsx"]) + f"?plan={plan.slug}"
     content = client.get(url).content
     data = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
     assert [[c.value for c in row][:2] for row in data.iter_rows(min_row=2)] == [
@@ -546,8 +550,8 @@ def test_an_officials_template_lists_their_projects_and_uploads_as_no_change(
 
 def test_the_import_pages_render(client, plan, secretariat):
     client.force_login(secretariat)
-    assert client.get(reverse("import_index")).status_code == 200
+    assert client.get(reverse("workplans:import_index")).status_code == 200
     html = client.get(
-        reverse("import_upload", args=["itemize"]) + f"?plan={plan.slug}"
+        reverse("workplans:import_upload", args=["itemize"]) + f"?plan={plan.slug}"
     ).content.decode()
     assert "lead_countries" in html and "At most 5.0" in html

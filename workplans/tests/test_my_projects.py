@@ -37,7 +37,7 @@ def test_my_projects_lists_my_countrys_projects_grouped_by_plan(
     make_project(second, "B-1", leads=[viet_nam])
     make_project(first, "JP-1", leads=[japan])
     client.force_login(official_vn)
-    response = client.get(reverse("my_projects"))
+    response = client.get(reverse("workplans:my_projects"))
     assert response.status_code == 200
     # By plan (the latest first), then by code.
     assert [(p.plan.slug, p.code) for p in listed(response)] == [
@@ -65,7 +65,7 @@ def test_projects_not_updated_for_90_days_are_flagged(
     Project.objects.filter(pk=vn_project.pk).update(status=status)
     age(vn_project, days)
     client.force_login(official_vn)
-    response = client.get(reverse("my_projects"))
+    response = client.get(reverse("workplans:my_projects"))
     (project,) = listed(response)
     assert project.is_stale is stale
     assert response.context["stale_total"] == (1 if stale else 0)
@@ -77,7 +77,7 @@ def test_a_never_updated_project_is_judged_by_its_creation_date(client, official
         status_changed_at=None, created_at=timezone.now() - timedelta(days=200)
     )
     client.force_login(official_vn)
-    response = client.get(reverse("my_projects"))
+    response = client.get(reverse("workplans:my_projects"))
     assert listed(response)[0].is_stale
 
 
@@ -85,7 +85,7 @@ def test_the_stale_period_is_a_setting(client, official_vn, vn_project, settings
     settings.ACCSM_STALE_DAYS = 10
     age(vn_project, 11)
     client.force_login(official_vn)
-    response = client.get(reverse("my_projects"))
+    response = client.get(reverse("workplans:my_projects"))
     assert response.context["stale_total"] == 1
     assert "not updated for 10 days" in response.content.decode()
 
@@ -94,7 +94,7 @@ def test_stale_only_filter(client, official_vn, vn_project, viet_nam):
     fresh = make_project(vn_project.plan, "VN-02", leads=[viet_nam])
     age(vn_project, 100)
     client.force_login(official_vn)
-    response = client.get(reverse("my_projects") + "?stale=1")
+    response = client.get(reverse("workplans:my_projects") + "?stale=1")
     codes = [p.code for p in listed(response)]
     assert codes == ["VN-01"]
     assert fresh.code not in codes
@@ -102,14 +102,14 @@ def test_stale_only_filter(client, official_vn, vn_project, viet_nam):
 
 def test_the_update_link_brings_the_official_back_to_the_list(client, official_vn, vn_project):
     client.force_login(official_vn)
-    html = client.get(reverse("my_projects")).content.decode()
+    html = client.get(reverse("workplans:my_projects")).content.decode()
     assert f"{vn_project.get_absolute_url()}?next=/my-projects/#update" in html
 
 
 def test_my_projects_is_for_officials_only(client, secretariat, viewer):
     for user in (secretariat, viewer):
         client.force_login(user)
-        assert client.get(reverse("my_projects")).status_code == 403
+        assert client.get(reverse("workplans:my_projects")).status_code == 403
 
 
 def test_status_by_country_counts_led_stale_and_last_update(
@@ -124,7 +124,7 @@ def test_status_by_country_counts_led_stale_and_last_update(
     age(stale, 120)
     Project.objects.exclude(pk=stale.pk).update(status_changed_at=timezone.now())
     client.force_login(secretariat)
-    response = client.get(reverse("status_by_country"))
+    response = client.get(reverse("workplans:status_by_country"))
     rows = {row.code: row for row in response.context["rows"]}
     assert set(rows) == {"VN", "JP"}
     vn, jp = rows["VN"], rows["JP"]
@@ -145,12 +145,12 @@ def test_status_by_country_counts_led_stale_and_last_update(
     assert vn.last_update.date() == timezone.now().date()
     assert response.context["rows"][0].code == "VN"  # most stale first
     html = response.content.decode()
-    assert reverse("country_projects", args=["VN"]) in html
+    assert reverse("workplans:country_projects", args=["VN"]) in html
 
 
 def test_secretariat_sees_a_countrys_list(client, secretariat, vn_project):
     client.force_login(secretariat)
-    response = client.get(reverse("country_projects", args=["vn"]))
+    response = client.get(reverse("workplans:country_projects", args=["vn"]))
     assert response.status_code == 200
     assert listed(response) == [vn_project]
 
@@ -187,7 +187,8 @@ def test_query_count_does_not_grow_with_the_data(client, page):
                 else Country.objects.get(code="AA").officials.get().user
             )
             client.force_login(user)
-            url = reverse(page, args=["AA"]) if page == "country_projects" else reverse(page)
+            name = f"workplans:{page}"
+            url = reverse(name, args=["AA"]) if page == "country_projects" else reverse(name)
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url)
             assert response.status_code == 200
@@ -210,7 +211,7 @@ def test_a_project_nobody_updated_says_never_updated_not_its_load_time(
 ):
     """The facts' load time is not an update: Viet Nam's conference was never updated here."""
     client.force_login(secretariat)
-    by_country = client.get(reverse("status_by_country"))
+    by_country = client.get(reverse("workplans:status_by_country"))
     rows = {row.code: row for row in by_country.context["rows"]}
     assert rows["VN"].last_update is None
     html = by_country.content.decode()
@@ -218,7 +219,7 @@ def test_a_project_nobody_updated_says_never_updated_not_its_load_time(
     assert "never updated" in row_html
     assert timezone.localdate().strftime("%Y") not in row_html
 
-    page = client.get(reverse("country_projects", args=["VN"])).content.decode()
+    page = client.get(reverse("workplans:country_projects", args=["VN"])).content.decode()
     row_html = page[page.index('data-project="VN-LOCAL-CONF"') :].split("</tr>")[0]
     assert "never updated · status as the source gives it" in row_html
 
@@ -233,7 +234,7 @@ def test_a_countrys_list_is_paginated_sorted_filtered_and_exported_like_projects
         )
     make_project(plan, "JP-01", leads=[japan])
     client.force_login(official_vn)
-    url = reverse("my_projects")
+    url = reverse("workplans:my_projects")
 
     first = client.get(url)
     assert first.context["table"].paginator.count == 30
@@ -261,7 +262,7 @@ def test_a_countrys_list_is_paginated_sorted_filtered_and_exported_like_projects
 
 def test_the_secretariats_view_of_a_country_is_the_same_table(client, secretariat, vn_project):
     client.force_login(secretariat)
-    response = client.get(reverse("country_projects", args=["VN"]), {"_export": "json"})
+    response = client.get(reverse("workplans:country_projects", args=["VN"]), {"_export": "json"})
     import json
 
     rows = json.loads(b"".join(response.streaming_content))

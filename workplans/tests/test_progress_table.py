@@ -42,7 +42,7 @@ def bodies(db):
 
 
 def rows(client, **query):
-    response = client.get(reverse("progress_table"), query)
+    response = client.get(reverse("workplans:progress_table"), query)
     assert response.status_code == 200
     return response, list(response.context["table"].data)
 
@@ -90,7 +90,7 @@ def test_the_page_shows_counts_percentages_and_sources(client, bodies):
         "row-subtotal",
     ):
         assert text in html
-    assert reverse("annex_body", args=["accsm"]) in html
+    assert reverse("workplans:annex_body", args=["accsm"]) in html
 
 
 def test_filter_by_body_and_by_period(client, bodies):
@@ -103,20 +103,20 @@ def test_filter_by_body_and_by_period(client, bodies):
 
 
 def test_annex_is_a_print_page_per_body_without_navigation(client, bodies):
-    html = client.get(reverse("annex_body", args=["accsm"])).content.decode()
+    html = client.get(reverse("workplans:annex_body", args=["accsm"])).content.decode()
     assert "Progress of the work plans of ASEAN Cooperation on Civil Service Matters" in html
     assert 'class="site-nav"' not in html and "css/annex.css" in html
     assert "22.6 %" in html and "Reported at SOM, ACCSM 21" in html
     assert "Reported at SOM, ACCSM 21, 2 August 2022" in html
     assert "ACCSM+3" not in html
-    everything = client.get(reverse("annex")).content.decode()
+    everything = client.get(reverse("workplans:annex")).content.decode()
     assert "Subtotal, ACCSM+3" in everything and "Total, all bodies" in everything
-    assert client.get(reverse("annex_body", args=["nope"])).status_code == 404
+    assert client.get(reverse("workplans:annex_body", args=["nope"])).status_code == 404
 
 
 @pytest.mark.skipif(not pdf_available(), reason="WeasyPrint (or Pango) is not installed")
 def test_annex_as_pdf(client, bodies):
-    response = client.get(reverse("annex_body_pdf", args=["accsm"]))
+    response = client.get(reverse("workplans:annex_body_pdf", args=["accsm"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -125,10 +125,10 @@ def test_annex_as_pdf(client, bodies):
 
 def test_query_counts_do_not_grow_with_the_plans(client, bodies):
     urls = [
-        reverse("progress_table"),
-        reverse("progress_table") + "?_export=xlsx",
-        reverse("annex"),
-        reverse("annex_body", args=["accsm"]),
+        reverse("workplans:progress_table"),
+        reverse("workplans:progress_table") + "?_export=xlsx",
+        reverse("workplans:annex"),
+        reverse("workplans:annex_body", args=["accsm"]),
     ]
 
     def measure():

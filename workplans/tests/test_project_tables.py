@@ -49,7 +49,7 @@ def codes(response) -> list[str]:
 
 
 def test_all_projects_lists_every_plan(client, plans):
-    response = client.get(reverse("project_list"))
+    response = client.get(reverse("workplans:project_list"))
     assert response.status_code == 200
     assert response.context["table"].paginator.count == Project.objects.count() == 10
 
@@ -69,14 +69,14 @@ def test_all_projects_lists_every_plan(client, plans):
     ],
 )
 def test_filters_within_a_plan(client, plans, query, expected):
-    url = reverse("plan_projects", args=[plans.slug]) + "?" + query
+    url = reverse("workplans:plan_projects", args=[plans.slug]) + "?" + query
     response = client.get(url)
     assert response.status_code == 200
     assert codes(response) == expected
 
 
 def test_filters_across_plans_by_body_plan_and_text(client, plans):
-    url = reverse("project_list")
+    url = reverse("workplans:project_list")
     by_body = client.get(url, {"body": "accsm-plus-3"})
     assert {r.record.plan.slug for r in by_body.context["table"].paginated_rows} == {
         "accsm-plus-3-work-plan-2021-2025"
@@ -89,7 +89,7 @@ def test_filters_across_plans_by_body_plan_and_text(client, plans):
 
 
 def test_every_column_sorts_both_ways(client, plans):
-    url = reverse("plan_projects", args=[plans.slug])
+    url = reverse("workplans:plan_projects", args=[plans.slug])
     table = client.get(url).context["table"]
     names = [column.name for column in table.columns]
     assert names == [
@@ -114,7 +114,7 @@ def test_every_column_sorts_both_ways(client, plans):
 
 
 def test_page_size_and_page_live_in_the_url(client, plans):
-    url = reverse("project_list")
+    url = reverse("workplans:project_list")
     response = client.get(url, {"per_page": 25, "sort": "-code"})
     assert response.context["table"].paginator.per_page == 25
     Project.objects.bulk_create(
@@ -131,14 +131,14 @@ def test_page_size_and_page_live_in_the_url(client, plans):
 
 
 def test_an_oversized_page_size_is_refused_not_served(client, plans):
-    response = client.get(reverse("project_list"), {"per_page": 100000})
+    response = client.get(reverse("workplans:project_list"), {"per_page": 100000})
     assert response.status_code == 200
     assert response.context["filter"].form.errors["per_page"]
     assert response.context["table"].paginator.count == 0
 
 
 def test_invalid_filters_show_errors_and_no_rows(client, plans):
-    response = client.get(reverse("project_list"), {"year": "soon"})
+    response = client.get(reverse("workplans:project_list"), {"year": "soon"})
     assert response.status_code == 200
     assert "year" in response.context["filter"].form.errors
     assert response.context["table"].paginator.count == 0
@@ -146,18 +146,18 @@ def test_invalid_filters_show_errors_and_no_rows(client, plans):
 
 def test_the_sort_survives_a_new_filter(client, plans):
     html = client.get(
-        reverse("plan_projects", args=[plans.slug]), {"sort": "-year"}
+        reverse("workplans:plan_projects", args=[plans.slug]), {"sort": "-year"}
     ).content.decode()
     assert '<input type="hidden" name="sort" value="-year">' in html
 
 
 def test_plan_page_links_to_its_filtered_table(client, plans):
     html = client.get(plans.get_absolute_url()).content.decode()
-    assert reverse("plan_projects", args=[plans.slug]) in html
+    assert reverse("workplans:plan_projects", args=[plans.slug]) in html
 
 
 def test_unknown_plan_is_404(client, db):
-    assert client.get(reverse("plan_projects", args=["nope"])).status_code == 404
+    assert client.get(reverse("workplans:plan_projects", args=["nope"])).status_code == 404
 
 
 def grow(plan, n: int) -> None:
@@ -196,7 +196,7 @@ QUERY_URLS = [
 
 @pytest.mark.parametrize("name, kwargs, query", QUERY_URLS)
 def test_query_count_does_not_grow_with_the_projects(client, plans, name, kwargs, query):
-    url = reverse(name, kwargs=kwargs)
+    url = reverse(f"workplans:{name}", kwargs=kwargs)
 
     def measure():
         with CaptureQueriesContext(connection) as captured:

@@ -39,7 +39,7 @@ def test_an_official_proposes_for_a_plan_of_a_body_their_country_belongs_to(
 ):
     client.force_login(official_jp)
     response = client.post(
-        reverse("proposal_create"),
+        reverse("workplans:proposal_create"),
         {
             "plan": plan.pk,
             "title": SEMINAR,
@@ -72,10 +72,12 @@ def test_a_proposal_stays_pending_and_uncounted(proposal, plan):
 def test_the_form_offers_only_plans_of_bodies_the_country_belongs_to(client, official_jp, plan):
     elsewhere = make_plan(make_body("asean-only"), "asean-only-plan")
     client.force_login(official_jp)
-    form = client.get(reverse("proposal_create")).context["form"]
+    form = client.get(reverse("workplans:proposal_create")).context["form"]
     assert list(form.fields["plan"].queryset) == [plan]
     assert "country" not in form.fields  # an official proposes for their own country
-    response = client.post(reverse("proposal_create"), {"plan": elsewhere.pk, "title": "Something"})
+    response = client.post(
+        reverse("workplans:proposal_create"), {"plan": elsewhere.pk, "title": "Something"}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["plan"]
     assert not Project.objects.filter(title="Something").exists()
@@ -96,7 +98,7 @@ def test_an_official_proposes_only_for_their_own_country(official_jp, plan, viet
 def test_the_year_must_fall_within_the_plan(client, official_jp, plan):
     client.force_login(official_jp)
     response = client.post(
-        reverse("proposal_create"), {"plan": plan.pk, "title": "Late", "year": 2031}
+        reverse("workplans:proposal_create"), {"plan": plan.pk, "title": "Late", "year": 2031}
     )
     assert response.context["form"].errors["year"]
     assert not Project.objects.filter(title="Late").exists()
@@ -104,17 +106,17 @@ def test_the_year_must_fall_within_the_plan(client, official_jp, plan):
 
 def test_viewers_cannot_propose(client, viewer, plan):
     client.force_login(viewer)
-    assert client.get(reverse("proposal_create")).status_code == 403
+    assert client.get(reverse("workplans:proposal_create")).status_code == 403
     with pytest.raises(PermissionDenied):
         project_propose(plan=plan, title="X", by=viewer)
 
 
 def test_secretariat_records_a_proposal_on_a_countrys_behalf(client, secretariat, plan, japan):
     client.force_login(secretariat)
-    form = client.get(reverse("proposal_create")).context["form"]
+    form = client.get(reverse("workplans:proposal_create")).context["form"]
     assert "country" in form.fields
     response = client.post(
-        reverse("proposal_create"),
+        reverse("workplans:proposal_create"),
         {"plan": plan.pk, "country": japan.pk, "title": SEMINAR, "year": 2023},
     )
     assert response.status_code == 302
@@ -131,7 +133,7 @@ def test_secretariat_adopts_a_proposal_at_a_meeting(client, secretariat, proposa
     page = client.get(proposal.get_absolute_url())
     assert page.context["adopt_form"] is not None
     response = client.post(
-        reverse("proposal_adopt", args=[proposal.pk]),
+        reverse("workplans:proposal_adopt", args=[proposal.pk]),
         {"meeting": som3.pk, "version": proposal.version, "note": "Welcomed by SOM+3"},
     )
     assert response.status_code == 302
@@ -157,7 +159,7 @@ def test_secretariat_adopts_a_proposal_at_a_meeting(client, secretariat, proposa
 def test_adoption_needs_a_meeting(client, secretariat, proposal):
     client.force_login(secretariat)
     response = client.post(
-        reverse("proposal_adopt", args=[proposal.pk]), {"version": proposal.version}
+        reverse("workplans:proposal_adopt", args=[proposal.pk]), {"version": proposal.version}
     )
     assert response.status_code == 200
     assert response.context["adopt_form"].errors["meeting"]
@@ -168,7 +170,7 @@ def test_adoption_needs_a_meeting(client, secretariat, proposal):
 def test_secretariat_declines_a_proposal_with_a_reason(client, secretariat, proposal):
     client.force_login(secretariat)
     response = client.post(
-        reverse("proposal_decline", args=[proposal.pk]),
+        reverse("workplans:proposal_decline", args=[proposal.pk]),
         {"version": proposal.version, "reason": "Covered by an existing activity"},
     )
     assert response.status_code == 302
@@ -185,7 +187,7 @@ def test_the_proposer_cannot_revive_a_declined_proposal(client, secretariat, off
     client.force_login(official_jp)
     assert client.get(proposal.get_absolute_url()).context["status_form"] is None
     response = client.post(
-        reverse("project_status", args=[proposal.pk]),
+        reverse("workplans:project_status", args=[proposal.pk]),
         {"status": S.PLANNED, "version": 2},
     )
     assert response.status_code == 200  # refused by the form: not a choice
@@ -196,7 +198,7 @@ def test_the_proposer_cannot_revive_a_declined_proposal(client, secretariat, off
 def test_declining_needs_a_reason(client, secretariat, proposal):
     client.force_login(secretariat)
     response = client.post(
-        reverse("proposal_decline", args=[proposal.pk]),
+        reverse("workplans:proposal_decline", args=[proposal.pk]),
         {"version": proposal.version, "reason": "  "},
     )
     assert response.context["decline_form"].errors["reason"]
@@ -211,7 +213,7 @@ def test_declining_needs_a_reason(client, secretariat, proposal):
 def test_only_the_secretariat_decides(client, request, proposal, som3, user, action):
     client.force_login(request.getfixturevalue(user))
     response = client.post(
-        reverse(action, args=[proposal.pk]),
+        reverse(f"workplans:{action}", args=[proposal.pk]),
         {"version": 1, "meeting": som3.pk, "reason": "No"},
     )
     assert response.status_code == 403
@@ -224,7 +226,7 @@ def test_a_decision_from_a_stale_page_is_refused(client, secretariat, proposal, 
     proposal_adopt(project=proposal, meeting=som3, by=secretariat, expected_version=1)
     client.force_login(secretariat)
     response = client.post(
-        reverse("proposal_decline", args=[proposal.pk]),
+        reverse("workplans:proposal_decline", args=[proposal.pk]),
         {"version": 1, "reason": "Too late"},
     )
     assert response.status_code == 409
@@ -255,5 +257,5 @@ def test_a_country_outside_every_body_is_offered_no_plan(client, db):
 
     nowhere = Country.objects.create(code="TL", name="Timor-Leste", group="applicant")
     client.force_login(make_user("official_tl", "Officials", nowhere))
-    form = client.get(reverse("proposal_create")).context["form"]
+    form = client.get(reverse("workplans:proposal_create")).context["form"]
     assert not form.fields["plan"].queryset.exists()

@@ -19,7 +19,7 @@ def post_status(client, project, status, *, version=None, **extra):
         "evidence_url": "",
         **extra,
     }
-    return client.post(reverse("project_status", args=[project.pk]), data)
+    return client.post(reverse("workplans:project_status", args=[project.pk]), data)
 
 
 def test_official_of_the_lead_country_updates_and_one_audit_row_appears(
@@ -74,7 +74,7 @@ def test_project_page_offers_the_form_with_the_version_to_the_lead_country(
 ):
     client.force_login(official_vn)
     html = client.get(vn_project.get_absolute_url()).content.decode()
-    assert f'action="{reverse("project_status", args=[vn_project.pk])}"' in html
+    assert f'action="{reverse("workplans:project_status", args=[vn_project.pk])}"' in html
     assert 'name="version" value="1"' in html
     assert 'name="csrfmiddlewaretoken"' in html
     assert '<option value="proposed"' not in html  # proposals are adopted, not set
@@ -165,7 +165,7 @@ def test_project_page_carries_a_safe_next_into_the_form(client, official_vn, vn_
 
 def test_a_get_of_the_status_address_leads_back_to_the_project(client, official_vn, vn_project):
     client.force_login(official_vn)
-    response = client.get(reverse("project_status", args=[vn_project.pk]))
+    response = client.get(reverse("workplans:project_status", args=[vn_project.pk]))
     assert response.status_code == 302
     assert response["Location"] == vn_project.get_absolute_url() + "#update"
     vn_project.refresh_from_db()
@@ -177,7 +177,7 @@ def test_a_refused_update_shows_an_error_summary_and_says_so_in_the_title(
 ):
     client.force_login(official_vn)
     response = client.post(
-        reverse("project_status", args=[vn_project.pk]),
+        reverse("workplans:project_status", args=[vn_project.pk]),
         {"status": S.POSTPONED, "note": "", "version": vn_project.version},
     )
     html = response.content.decode()
@@ -194,7 +194,7 @@ def test_the_evidence_link_accepts_an_address_without_https(client, official_vn,
     evidence = re.search(r"<input[^>]*evidence_url[^>]*>", page).group(0)
     assert 'type="url"' not in evidence and 'inputmode="url"' in evidence
     client.post(
-        reverse("project_status", args=[vn_project.pk]),
+        reverse("workplans:project_status", args=[vn_project.pk]),
         {"status": S.ONGOING, "version": 1, "evidence_url": "moha.gov.vn/tin-tuc/hoi-nghi"},
     )
     change = vn_project.changes.get()
@@ -210,7 +210,7 @@ def test_csrf_is_enforced(official_vn, vn_project):
 
 def test_unknown_project_is_404_even_for_someone_not_allowed(client, viewer, db):
     client.force_login(viewer)
-    response = client.post(reverse("project_status", args=[999]), {"status": "ongoing"})
+    response = client.post(reverse("workplans:project_status", args=[999]), {"status": "ongoing"})
     assert response.status_code == 404
 
 

@@ -193,12 +193,12 @@ def confirm(request: HttpRequest) -> HttpResponse:
             request,
             _("This preview is no longer waiting for confirmation. Upload the file again."),
         )
-        return redirect("import_index")
+        return redirect("workplans:import_index")
     preview = imports.Preview.from_session(stored["preview"])
     del request.session[SESSION_KEY]
     if time.time() - stored["created"] > PREVIEW_SECONDS:
         messages.error(request, _("The preview expired. Upload the file again."))
-        return redirect("import_upload", kind=preview.kind)
+        return redirect("workplans:import_upload", kind=preview.kind)
     if not may_import(request.user, preview.kind):
         raise PermissionDenied(_("You may not make this kind of import."))
     try:
@@ -208,7 +208,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
             request,
             _("Nothing was applied. %(reason)s") % {"reason": conflict},
         )
-        return redirect("import_upload", kind=preview.kind)
+        return redirect("workplans:import_upload", kind=preview.kind)
     plan = WorkPlan.objects.get(pk=preview.plan_id)
     messages.success(
         request,

@@ -114,7 +114,7 @@ def _post_only(view):
     @wraps(view)
     def wrapper(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method != "POST":
-            return redirect(reverse("project_detail", args=[pk]) + "#update")
+            return redirect(reverse("workplans:project_detail", args=[pk]) + "#update")
         return view(request, pk)
 
     return wrapper
