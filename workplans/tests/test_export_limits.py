@@ -11,7 +11,7 @@ from django.db import OperationalError, close_old_connections
 from django.test import override_settings
 from django.urls import reverse
 
-from workplans.tables import exports
+from workplans.tables import exports, writers
 
 from .conftest import make_body, make_plan
 
@@ -154,7 +154,7 @@ def test_a_failure_mid_stream_propagates_and_the_json_is_never_closed(
             yield record
 
     monkeypatch.setattr(exports, "records", fails_after_two)
-    monkeypatch.setattr(exports, "LINES_PER_CHUNK", 1)
+    monkeypatch.setattr(writers, "LINES_PER_CHUNK", 1)
     client.force_login(secretariat)
     response = client.get(export_url(plan, "json"))
     assert response.status_code == 200  # the first rows were read before it started

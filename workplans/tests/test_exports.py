@@ -24,13 +24,14 @@ from openpyxl.utils import get_column_letter
 from workplans.management.commands.generate_synthetic import generate
 from workplans.models import PriorityArea, Project, WorkPlan
 from workplans.selectors import progress_rows, projects_led_by
-from workplans.tables.exports import ODS_MAX_ROWS, _getter, columns, neutralise
+from workplans.tables.exports import _getter, columns, neutralise
 from workplans.tables.projects import (
     CountryProjectTable,
     ProgressTable,
     ProjectListTable,
     ProjectTable,
 )
+from workplans.tables.writers import ODS_MAX_ROWS
 
 from .conftest import make_body, make_meeting, make_plan, make_report
 
@@ -301,7 +302,7 @@ def test_unknown_format_is_404_and_invalid_filters_do_not_export(client, plan):
 
 
 def test_ods_refuses_more_rows_than_it_can_hold(client, plan, monkeypatch):
-    monkeypatch.setattr("workplans.tables.exports.ODS_MAX_ROWS", 3)
+    monkeypatch.setattr("workplans.tables.writers.ODS_MAX_ROWS", 3)
     response = client.get(
         reverse("workplans:plan_projects", args=[plan.slug]), {"_export": "ods"}, follow=True
     )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django_tables2.tables import Table
 
 from .. import throttle
-from ..tables import exports
+from ..tables import exports, writers
 from ..tables.filters import TableFilterSet
 
 
@@ -63,7 +63,7 @@ def export(
         messages.error(request, _("Correct the filters before exporting."))
         return redirect(url_without(request, "_export"))
     try:
-        return throttle.limited(request, lambda: exports.response(table, export_format, export))
+        return throttle.limited(request, lambda: writers.response(table, export_format, export))
     except exports.ExportTooLarge as error:
         messages.error(request, str(error))
         return redirect(url_without(request, "_export"))
