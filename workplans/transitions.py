@@ -7,6 +7,7 @@ lead countries) is permissions.can_update_project's question, asked before these
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -31,12 +32,12 @@ class Option:
         return self.status.label
 
 
-def closed_to(project, by) -> bool:
+def closed_to(project, by: User) -> bool:
     """A completed or cancelled project only the Secretariat may reopen, and `by` is not it."""
     return project.status in CLOSED and not can_update_any(by)
 
 
-def options(project, by) -> list[Option]:
+def options(project, by: User) -> list[Option]:
     """The statuses `by` may move `project` to. Proposals are adopted or declined instead."""
     if project.status == S.PROPOSED or closed_to(project, by):
         return []
@@ -62,7 +63,7 @@ def note_error(status: str) -> ValidationError | None:
     )
 
 
-def check(*, project, status: str, by, note: str) -> None:
+def check(*, project, status: str, by: User, note: str) -> None:
     """Raise ValidationError when moving `project` to `status` is not allowed for `by`."""
     if status not in S.values:
         raise ValidationError(

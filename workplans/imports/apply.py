@@ -1,5 +1,6 @@
 """Applying a confirmed preview in one transaction, through the services."""
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ def _describe(change: Change, message: str) -> str:
     }
 
 
-def apply(preview: Preview, *, by) -> dict[str, int]:
+def apply(preview: Preview, *, by: User) -> dict[str, int]:
     """Apply every change in one transaction through the services; all or nothing."""
     plan = WorkPlan.objects.filter(pk=preview.plan_id).first()
     if plan is None:
@@ -46,7 +47,7 @@ def apply(preview: Preview, *, by) -> dict[str, int]:
     return preview.counts()
 
 
-def _apply_change(change: Change, plan, current, countries, areas, by) -> None:
+def _apply_change(change: Change, plan, current, countries, areas, by: User) -> None:
     details = dict(change.details)
     if "lead_countries" in details:
         details["lead_countries"] = [countries[code] for code in details["lead_countries"]]

@@ -1,7 +1,9 @@
 """Validating every row of a sheet into a preview: nothing is written here."""
 
 import re
+from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
@@ -23,8 +25,20 @@ from .readers import Sheet
 from .rows import Change, Context, Issue, Preview, text_cell, whole_number
 
 
+@dataclass(frozen=True)
+class Row:
+    """The cells every kind of import reads, once read and checked."""
+
+    number: int
+    code: str | None
+    project: Project | None
+    status: str | None
+    raw_status: str | None
+    note: str
+
+
 def build_preview(
-    *, kind: str, plan: WorkPlan, sheet: Sheet, file_name: str, digest: str, by
+    *, kind: str, plan: WorkPlan, sheet: Sheet, file_name: str, digest: str, by: User
 ) -> Preview:
     """Validate every row; the preview lists what each would change and every issue."""
     preview = Preview(kind=kind, plan_id=plan.pk, file_name=file_name, digest=digest)
@@ -84,10 +98,11 @@ def build_preview(
         return preview  # the rows cannot be read without their columns
 
     context = Context(plan)
+    validate_row = VALIDATORS[kind]
     seen: dict[str, int] = {}
     for number, cells in sheet.rows:
         cell = {name: (cells[i] if i < len(cells) else None) for name, i in positions.items()}
-        change = _validate_row(kind, number, cell, context, by, issues, labels)
+        change = validate_row(number, cell, context, by, issues, labels)
         if change is None:
             continue
         if change.code in seen:
@@ -105,13 +120,12 @@ def build_preview(
     return preview
 
 
-def _validate_row(kind, number, cell, context: Context, by, issues, labels) -> Change | None:
+def _read_row(kind: str, number: int, cell: dict, context: Context, issues: list[Issue]) -> Row:
+    """The cells both kinds share: the code, the status and its note."""
     count = len(issues)
     code = text_cell(cell.get("code"), column="code", row=number, issues=issues, max_length=30)
     if code is None and len(issues) == count:
         issues.append(Issue(number, "code", _("The code is missing.")))
-    project = context.projects.get(code) if code else None
-
     status = None
     raw_status = text_cell(cell.get("status"), column="status", row=number, issues=issues)
     if raw_status is not None:
@@ -129,49 +143,58 @@ def _validate_row(kind, number, cell, context: Context, by, issues, labels) -> C
                 )
             )
             status = None
-    elif kind == STATUS:
+    elif any(c.name == "status" and c.required for c in columns(kind)):
         issues.append(Issue(number, "status", _("The new status is missing.")))
     note = text_cell(cell.get("note"), column="note", row=number, issues=issues) or ""
-    evidence = ""
-    if kind == STATUS:
-        evidence = (
-            text_cell(
-                cell.get("evidence"),
-                column="evidence",
-                row=number,
-                issues=issues,
-                max_length=500,
-            )
-            or ""
-        )
-        if evidence:
-            try:
-                URLValidator()(evidence)
-            except ValidationError:
-                issues.append(
-                    Issue(
-                        number,
-                        "evidence",
-                        _("The evidence is not a valid web address."),
-                    )
-                )
+    project = context.projects.get(code) if code else None
+    return Row(number, code, project, status, raw_status, note)
 
-    if code is None:
+
+def _status_row(number, cell, context: Context, by: User, issues, labels) -> Change | None:
+    """A batch status update: an existing project, its new status, a note and evidence."""
+    row = _read_row(STATUS, number, cell, context, issues)
+    evidence = (
+        text_cell(
+            cell.get("evidence"), column="evidence", row=number, issues=issues, max_length=500
+        )
+        or ""
+    )
+    if evidence:
+        try:
+            URLValidator()(evidence)
+        except ValidationError:
+            issues.append(Issue(number, "evidence", _("The evidence is not a valid web address.")))
+    if row.code is None:
         return None
-    if kind == STATUS and project is None:
+    if row.project is None:
         issues.append(
             Issue(
                 number,
                 "code",
-                _("No project %(code)s in %(plan)s.") % {"code": code, "plan": context.plan},
+                _("No project %(code)s in %(plan)s.") % {"code": row.code, "plan": context.plan},
             )
         )
         return None
+    change = Change(row=number, code=row.code, action="unchanged", evidence=evidence)
+    return _settle_status(change, row, by, issues, labels)
 
-    if kind == ITEMIZE:
-        change = _itemize_row(number, code, cell, project, context, issues)
-    else:
-        change = Change(row=number, code=code, action="unchanged")
+
+def _itemize_row(number, cell, context: Context, by: User, issues, labels) -> Change | None:
+    """A row of a plan's projects: a new project, or new details for an existing one."""
+    row = _read_row(ITEMIZE, number, cell, context, issues)
+    if row.code is None:
+        return None
+    change = _itemize_details(number, row.code, cell, row.project, context, issues)
+    return _settle_status(change, row, by, issues, labels)
+
+
+# One validator per kind of import.
+VALIDATORS = {STATUS: _status_row, ITEMIZE: _itemize_row}
+
+
+def _settle_status(change: Change, row: Row, by: User, issues, labels) -> Change:
+    """Who may change the project, and whether its new status is a transition they may make."""
+    project, status, note, number = row.project, row.status, row.note, row.number
     if project is not None:
         change.project_id, change.version = project.pk, project.version
         change.old_status = project.status
@@ -181,7 +204,7 @@ def _validate_row(kind, number, cell, context: Context, by, issues, labels) -> C
                     number,
                     "code",
                     _("You may not change %(code)s: your country does not lead it.")
-                    % {"code": code},
+                    % {"code": row.code},
                 )
             )
             return change
@@ -200,18 +223,18 @@ def _validate_row(kind, number, cell, context: Context, by, issues, labels) -> C
                     str(Project.Status(status).label),
                 ]
             )
-    elif project is None and change.action == "create" and (status or not raw_status):
+    elif project is None and change.action == "create" and (status or not row.raw_status):
         change.status = status or Project.Status.PLANNED  # the default for a new project
         if not note and (error := transitions.note_error(change.status)):
             issues.append(Issue(number, "note", error.message))
         change.diffs.append([str(labels["status"]), "", str(Project.Status(change.status).label)])
-    change.note, change.evidence = note, evidence
+    change.note = note
     if change.action == "unchanged" and (change.status or change.details):
         change.action = "update"
     return change
 
 
-def _itemize_row(number, code, cell, project, context: Context, issues) -> Change:
+def _itemize_details(number, code, cell, project, context: Context, issues) -> Change:
     """The details of a row to itemize: what is new, and what it replaces."""
     title = text_cell(cell.get("title"), column="title", row=number, issues=issues, max_length=400)
     description = text_cell(

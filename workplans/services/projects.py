@@ -1,5 +1,6 @@
 """Writes to projects: status changes, creation, details, deletion; each one audited."""
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -44,7 +45,7 @@ def project_set_status(
     *,
     project: Project,
     status: str,
-    by,
+    by: User,
     expected_version: int,
     note: str = "",
     evidence_url: str = "",
@@ -82,7 +83,7 @@ def _apply_change(
     *,
     project: Project,
     status: str,
-    by,
+    by: User,
     expected_version: int,
     note: str = "",
     evidence_url: str = "",
@@ -139,7 +140,7 @@ def project_values(project: Project) -> dict:
     }
 
 
-def _audit(project: Project, action: str, *, by, channel: str, **fields) -> StatusChange:
+def _audit(project: Project, action: str, *, by: User, channel: str, **fields) -> StatusChange:
     """The one way an audit record is written: who, when (now), the channel and the values."""
     if action != StatusChange.Action.STATUS:
         fields["values"] = project_values(project)
@@ -164,7 +165,7 @@ def project_create(
     plan: WorkPlan,
     code: str,
     title: str,
-    by,
+    by: User,
     status: str = Project.Status.PLANNED,
     description: str = "",
     year: int | None = None,
@@ -204,7 +205,9 @@ def project_create(
     return project
 
 
-def project_record_created(*, project: Project, by, channel: str, note: str = "") -> StatusChange:
+def project_record_created(
+    *, project: Project, by: User, channel: str, note: str = ""
+) -> StatusChange:
     """Audit a project created elsewhere (the admin's add form saves it, then calls this)."""
     return _audit(
         project,
@@ -217,7 +220,7 @@ def project_record_created(*, project: Project, by, channel: str, note: str = ""
 
 
 @transaction.atomic
-def project_delete(*, project: Project, by, channel: str) -> StatusChange:
+def project_delete(*, project: Project, by: User, channel: str) -> StatusChange:
     """Delete a project, leaving a record of what it was; its earlier records survive it."""
     if not can_delete_projects(by):
         raise PermissionDenied(_("You may not delete projects."))
@@ -236,7 +239,7 @@ def project_delete(*, project: Project, by, channel: str) -> StatusChange:
 def project_update_details(
     *,
     project: Project,
-    by,
+    by: User,
     expected_version: int,
     title: str | None = None,
     description: str | None = None,

@@ -1,5 +1,6 @@
 """Proposals: a country proposes an activity; the Secretariat adopts it at a meeting or declines it."""
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +29,7 @@ def project_propose(
     *,
     plan: WorkPlan,
     title: str,
-    by,
+    by: User,
     country: Country | None = None,
     description: str = "",
     year: int | None = None,
@@ -92,7 +93,7 @@ def project_propose(
     return project
 
 
-def _check_decision(*, project: Project, by, expected_version: int) -> None:
+def _check_decision(*, project: Project, by: User, expected_version: int) -> None:
     if not can_decide_proposals(by):
         raise PermissionDenied(_("Only the Secretariat adopts or declines proposals."))
     if project.version != expected_version:
@@ -110,7 +111,7 @@ def proposal_adopt(
     *,
     project: Project,
     meeting: Meeting,
-    by,
+    by: User,
     expected_version: int,
     note: str = "",
     channel: str = StatusChange.Channel.WEB,
@@ -151,7 +152,7 @@ def proposal_decline(
     *,
     project: Project,
     reason: str,
-    by,
+    by: User,
     expected_version: int,
     meeting: Meeting | None = None,
     channel: str = StatusChange.Channel.WEB,
