@@ -19,6 +19,7 @@ from .columns import (
 )
 from .readers import read_upload
 from .rows import Preview
+from .templates import TEMPLATE_FORMATS, TITLES, template
 from .validate import build_preview
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "KINDS",
     "MAX_ROWS",
     "STATUS",
+    "TEMPLATE_FORMATS",
+    "TITLES",
     "FileRefused",
     "ImportConflict",
     "Preview",
@@ -35,4 +38,5 @@ __all__ = [
     "columns",
     "read_upload",
     "status_choices",
+    "template",
 ]

@@ -1,7 +1,5 @@
 """Spreadsheet imports: upload → preview (every row validated) → confirm → applied."""
 
-import csv
-import io
 import secrets
 import time
 
@@ -14,31 +12,23 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import imports
-from ..models import Country, Project, WorkPlan
+from ..models import WorkPlan
 from ..permissions import (
     can_import_statuses,
     can_itemize,
     can_update_any,
-    can_update_project,
     user_country,
 )
-from ..tables.exports import neutralise
 
 SESSION_KEY = "accsm_import"
 # A preview waits this long for its confirmation; after that, upload again.
 PREVIEW_SECONDS = 30 * 60
-
-TITLES = {
-    imports.ITEMIZE: gettext_lazy("Itemize a plan"),
-    imports.STATUS: gettext_lazy("Batch status update"),
-}
 
 
 def may_import(user, kind: str) -> bool:
@@ -80,7 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
     kinds = [
         {
             "kind": kind,
-            "title": TITLES[kind],
+            "title": imports.TITLES[kind],
             "help": imports.HELP_TEXT[kind],
             "allowed": may_import(request.user, kind),
         }
@@ -97,7 +87,7 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
     plans = _plans_for(request.user, kind)
     context = {
         "kind": kind,
-        "title": TITLES[kind],
+        "title": imports.TITLES[kind],
         "help": imports.HELP_TEXT[kind],
         "columns": imports.columns(kind),
         "statuses": [label for _v, label in imports.status_choices(kind)],
@@ -232,160 +222,17 @@ def confirm(request: HttpRequest) -> HttpResponse:
 # Templates to download.
 
 
-def _template_rows(request: HttpRequest, kind: str, plan: WorkPlan | None) -> list[list]:
-    """Rows to fill in: the plan's projects the user may change; none without a plan.
-
-    No example row: an invented code in the data sheet would be imported as a project.
-    The instructions sheet shows each column's example instead.
-    """
-    columns = imports.columns(kind)
-    if plan is None:
-        return []
-    projects = (
-        plan.projects.exclude(status=Project.Status.PROPOSED)
-        .select_related("priority_area")
-        .prefetch_related("lead_countries")
-    )
-    rows = []
-    for project in projects:
-        if kind == imports.STATUS and not can_update_project(request.user, project):
-            continue
-        values = {
-            "code": project.code,
-            "title": project.title,
-            "lead_countries": project.lead_codes(),
-            "priority_area": project.priority_area.number if project.priority_area else "",
-            "year": project.year or "",
-            "status": str(project.get_status_display()),
-            "description": project.description,
-        }
-        rows.append([values.get(c.name, "") for c in columns])
-    return rows
-
-
 @login_required
 def template_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     kind = _kind_or_404(kind)
-    if fmt not in ("xlsx", "csv"):
+    if fmt not in imports.TEMPLATE_FORMATS:
         raise Http404(_("Templates come as .xlsx or .csv."))
     plan = None
     if request.GET.get("plan"):
         plan = _plans_for(request.user, kind).filter(slug=request.GET["plan"]).first()
         if plan is None:
             raise Http404(_("No such work plan among those you may import into."))
-    columns = imports.columns(kind)
-    rows = _template_rows(request, kind, plan)
-    stem = "accsm-import-" + ("plan-projects" if kind == imports.ITEMIZE else "status-updates")
-    if plan:
-        stem += f"-{plan.slug}"
-    filename = f"{stem}-template.{fmt}"
-
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([c.name for c in columns])
-        for row in rows:
-            writer.writerow([neutralise(v) for v in row])
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            _template_xlsx(kind, plan, columns, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+    content, content_type, filename = imports.template(kind, fmt, plan=plan, by=request.user)
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
-
-
-def _template_xlsx(kind: str, plan: WorkPlan | None, columns, rows) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    bold = Font(bold=True)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Projects") if kind == imports.ITEMIZE else _("Status updates")
-    sheet.append([c.name for c in columns])
-    for cell in sheet[1]:
-        cell.font = bold
-    for row in rows:
-        sheet.append([neutralise(v) for v in row])
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(columns, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = (
-            48
-            if column.name
-            in (
-                "title",
-                "description",
-                "note",
-                "evidence",
-            )
-            else 16
-        )
-    statuses = [str(label) for _v, label in imports.status_choices(kind)]
-    status_col = [c.name for c in columns].index("status") + 1
-    letter = sheet.cell(row=1, column=status_col).column_letter
-    # A drop-down list of statuses (data validation, not a formula in any cell).
-    validation = DataValidation(
-        type="list", formula1='"' + ",".join(statuses) + '"', allow_blank=True
-    )
-    validation.error = _("Choose one of the statuses in the list.")
-    sheet.add_data_validation(validation)
-    validation.add(f"{letter}2:{letter}{imports.MAX_ROWS + 1}")
-
-    notes = workbook.create_sheet(_("Instructions"))
-    notes.append([str(TITLES[kind])])
-    notes["A1"].font = Font(bold=True, size=13)
-    notes.append([str(imports.HELP_TEXT[kind])])
-    notes.append(
-        [
-            _(
-                "Fill in the first sheet, one row per project, and keep its first row "
-                "(the column names). Type values, not formulas. Upload it as .xlsx, or "
-                "as CSV UTF-8."
-            )
-        ]
-    )
-    notes.append([])
-    notes.append([_("Column"), _("Required"), _("What to enter"), _("Example")])
-    for cell in notes[notes.max_row]:
-        cell.font = bold
-    for column in columns:
-        notes.append(
-            [
-                column.name,
-                _("yes") if column.required else _("no"),
-                column.help,
-                column.example,
-            ]
-        )
-    notes.append([])
-    notes.append([_("Allowed statuses"), _("Code")])
-    notes.cell(row=notes.max_row, column=1).font = bold
-    for value, label in imports.status_choices(kind):
-        notes.append([str(label), value])
-    if kind == imports.ITEMIZE:
-        notes.append([])
-        notes.append([_("Country codes"), _("Country")])
-        notes.cell(row=notes.max_row, column=1).font = bold
-        for country in Country.objects.all():
-            notes.append([country.code, country.name])
-    if plan is not None and kind == imports.ITEMIZE:
-        notes.append([])
-        notes.append([_("Priority areas of %(plan)s") % {"plan": plan.title}])
-        notes.cell(row=notes.max_row, column=1).font = bold
-        for area in plan.areas.all():
-            notes.append([area.number, area.title])
-    notes.append([])
-    notes.append([_("Template made on %(date)s.") % {"date": timezone.localdate().isoformat()}])
-    notes.column_dimensions["A"].width = 28
-    notes.column_dimensions["C"].width = 70
-    notes.column_dimensions["D"].width = 40
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
