@@ -33,6 +33,7 @@ test: install
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy accsm workplans
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run

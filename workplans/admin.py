@@ -125,7 +125,7 @@ class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
-    fields = ["changed_at", "action", "from_status", "to_status", "changed_by", "channel", "note"]
+    fields = ("changed_at", "action", "from_status", "to_status", "changed_by", "channel", "note")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -1,5 +1,7 @@
 """Forms parse and check input; the services in services.py do the writing."""
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -8,7 +10,26 @@ from django.utils.translation import gettext_lazy as _
 from . import transitions
 from .dates import date_range
 from .models import Country, Meeting, Project, StatusChange, WorkPlan
+from .permissions import AnyUser
 from .services import project_set_status, proposal_adopt, proposal_decline
+
+
+def meeting_label(meeting: Meeting) -> str:
+    return f"{meeting} — {date_range(meeting.start_date, meeting.end_date)}"
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    """A meeting with its dates as known."""
+
+    def label_from_instance(self, obj: Meeting) -> str:
+        return meeting_label(obj)
+
+
+class PlanChoiceField(forms.ModelChoiceField):
+    """A work plan with its body, as plans of two bodies share titles."""
+
+    def label_from_instance(self, obj: WorkPlan) -> str:
+        return f"{obj.title} ({obj.body.short_name})"
 
 
 class VersionedForm(forms.Form):
@@ -41,19 +62,22 @@ class StatusForm(VersionedForm):
         required=False,
     )
 
-    def __init__(self, *args, project: Project, user, with_meeting=False, **kwargs):
+    def __init__(
+        self, *args, project: Project, user: AnyUser, with_meeting: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.project = project
         self.fields["version"].initial = project.version
         self.options = transitions.options(project, user)
-        self.fields["status"].choices = [("", "---------")] + [
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", "---------")] + [
             (option.status.value, option.label) for option in self.options
         ]
         if not with_meeting:
             del self.fields["meeting"]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         chosen = next((o for o in self.options if o.status == data.get("status")), None)
         if chosen and chosen.note_required and not data.get("note", "").strip():
             self.add_error(
@@ -81,7 +105,7 @@ class StatusForm(VersionedForm):
 
 
 class ProposalForm(forms.Form):
-    plan = forms.ModelChoiceField(label=_("Work plan"), queryset=WorkPlan.objects.none())
+    plan = PlanChoiceField(label=_("Work plan"), queryset=WorkPlan.objects.none())
     country = forms.ModelChoiceField(label=_("Proposed by"), queryset=Country.objects.all())
     title = forms.CharField(label=_("Title of the activity"), max_length=400)
     year = forms.IntegerField(
@@ -112,14 +136,11 @@ class ProposalForm(forms.Form):
         if country is not None:
             del self.fields["country"]
             plans = plans.filter(body__members=country)
-        self.fields["plan"].queryset = plans
-        self.fields["plan"].label_from_instance = lambda plan: (
-            f"{plan.title} ({plan.body.short_name})"
-        )
+        cast(PlanChoiceField, self.fields["plan"]).queryset = plans
 
 
 class AdoptForm(VersionedForm):
-    meeting = forms.ModelChoiceField(label=_("Adopted at meeting"), queryset=Meeting.objects.none())
+    meeting = MeetingChoiceField(label=_("Adopted at meeting"), queryset=Meeting.objects.none())
     note = forms.CharField(
         label=_("Note"),
         required=False,
@@ -132,10 +153,10 @@ class AdoptForm(VersionedForm):
         self.project = project
         self.fields["version"].initial = project.version
         # A plan's proposals are adopted at its own body's meetings, the latest first.
-        self.fields["meeting"].queryset = Meeting.objects.filter(
-            body=project.plan.body_id
-        ).order_by("-start_date", "kind")
-        self.fields["meeting"].label_from_instance = meeting_label
+        meeting = cast(MeetingChoiceField, self.fields["meeting"])
+        meeting.queryset = Meeting.objects.filter(body=project.plan.body_id).order_by(
+            "-start_date", "kind"
+        )
 
     def apply(self, *, by: User) -> StatusChange:
         data = self.cleaned_data
@@ -152,10 +173,6 @@ class AdoptForm(VersionedForm):
             "meeting": self.project.adopted_at,
             "title": self.project.title,
         }
-
-
-def meeting_label(meeting: Meeting) -> str:
-    return f"{meeting} — {date_range(meeting.start_date, meeting.end_date)}"
 
 
 class DeclineForm(VersionedForm):
@@ -190,5 +207,5 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
         return
     for item in error.error_list:
-        field = transitions.ERROR_FIELDS.get(item.code)
-        form.add_error(field if field in form.fields else None, item)
+        name = transitions.ERROR_FIELDS.get(item.code or "")
+        form.add_error(name if name in form.fields else None, item)

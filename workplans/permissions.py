@@ -8,12 +8,22 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest
 
 from .models import Country, Project
 
 SECRETARIAT = "Secretariat"
 OFFICIALS = "Officials"
 VIEWERS = "Viewers"
+
+# Whoever asks: anonymous visitors see public pages, and may do nothing.
+AnyUser = User | AnonymousUser
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request of a view behind @login_required: its user is never anonymous."""
+
+    user: User
 
 
 def user_country(user: User | AnonymousUser) -> Country | None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from .models import Body, Country, Project, StatusReport, WorkPlan
 from .progress import Progress
 from .provenance import Basis, added_since, figures_when, mixed_dates_note, report_source
-from .querysets import stale_q
+from .querysets import WorkPlanQuerySet, stale_q
 from .statuses import COUNTED
 
 
@@ -45,7 +45,7 @@ class PlanProgress:
         basis = self.basis
         if basis == Basis.LIVE:
             return self.live
-        if basis == Basis.REPORT_PLUS:
+        if basis == Basis.REPORT_PLUS and self.reported:
             return self.reported + self.added
         return self.reported
 
@@ -70,7 +70,7 @@ class BodyProgress:
         return sum((p.figures for p in self.plans if p.figures), Progress())
 
 
-def plan_progress(plans: QuerySet[WorkPlan]) -> list[PlanProgress]:
+def plan_progress(plans: WorkPlanQuerySet) -> list[PlanProgress]:
     """Figures for every plan of `plans`: one aggregate query, plus one for the reports' sources."""
     rows = list(plans.with_progress())
     reports = StatusReport.objects.select_related("meeting").in_bulk(
@@ -93,7 +93,7 @@ def plan_progress(plans: QuerySet[WorkPlan]) -> list[PlanProgress]:
     return result
 
 
-def dashboard_bodies(plans: QuerySet[WorkPlan] | None = None) -> list[BodyProgress]:
+def dashboard_bodies(plans: WorkPlanQuerySet | None = None) -> list[BodyProgress]:
     """Plans with their figures, grouped by body in display order."""
     plans = plans if plans is not None else WorkPlan.objects.all()
     progress = plan_progress(plans.order_by("body__position", "body__short_name", "-start_year"))
@@ -205,13 +205,13 @@ def _plan_source(progress: PlanProgress, today: date) -> str:
         text = _("Live count of the plan's itemized projects, as of %(date)s") % {
             "date": date_format(today, "DATE_FORMAT")
         }
-        if progress.report and progress.differs:
+        if progress.report and progress.reported and progress.differs:
             text += "; " + _("differs from the latest report (%(source)s: %(total)s counted)") % {
                 "source": report_source(progress.report),
                 "total": progress.reported.total,
             }
         return text
-    if basis == Basis.REPORT_PLUS:
+    if basis == Basis.REPORT_PLUS and progress.report:
         text = added_since(progress)
         if progress.report.source_title:
             text += f" — {progress.report.source_title}"
@@ -230,7 +230,7 @@ def _sum_source(rows: list[ProgressRow], what: str) -> str:
     return f"{what} ({dates[0]})" if dates else what
 
 
-def progress_rows(plans: QuerySet[WorkPlan]) -> list[ProgressRow]:
+def progress_rows(plans: WorkPlanQuerySet) -> list[ProgressRow]:
     """Rows of the progress table, from the dashboard's reads (a constant number of queries)."""
     today = timezone.localdate()
     bodies = dashboard_bodies(plans)
@@ -271,7 +271,7 @@ def progress_rows(plans: QuerySet[WorkPlan]) -> list[ProgressRow]:
                 body=None,
                 label=_("Total, all bodies"),
                 progress=sum((group.total for group in bodies), Progress()),
-                pending=sum(row.pending for row in rows if row.kind == "subtotal"),
+                pending=sum(row.pending or 0 for row in rows if row.kind == "subtotal"),
                 source=_sum_source(plan_rows, _("Sum of the subtotals")),
             )
         )

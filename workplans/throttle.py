@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from .clientip import client_ip
@@ -96,7 +97,9 @@ class _ReleasingIterator:
             self._release()
 
 
-def limited(request: HttpRequest, make_response: Callable[[], HttpResponse]) -> HttpResponse:
+def limited(
+    request: HttpRequest, make_response: Callable[[], HttpResponseBase]
+) -> HttpResponseBase:
     """Make an export response within the client's limits, or say when to try again (429)."""
     try:
         release = acquire(request)
@@ -107,8 +110,10 @@ def limited(request: HttpRequest, make_response: Callable[[], HttpResponse]) -> 
     except BaseException:
         release()
         raise
-    if response.streaming:
-        response.streaming_content = _ReleasingIterator(response.streaming_content, release)
+    if isinstance(response, StreamingHttpResponse):
+        # WSGI: the content is a plain iterator, never an async one.
+        content = response.streaming_content
+        response.streaming_content = _ReleasingIterator(content, release)  # type: ignore[arg-type]
     else:
         release()
     return response

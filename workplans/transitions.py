@@ -11,7 +11,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .permissions import can_update_any
+from .models import Project
+from .permissions import AnyUser, can_update_any
 from .statuses import CLOSED, NOTE_REQUIRED, ProjectStatus
 
 S = ProjectStatus
@@ -29,15 +30,15 @@ class Option:
 
     @property
     def label(self) -> str:
-        return self.status.label
+        return str(self.status.label)
 
 
-def closed_to(project, by: User) -> bool:
+def closed_to(project: Project, by: AnyUser) -> bool:
     """A completed or cancelled project only the Secretariat may reopen, and `by` is not it."""
     return project.status in CLOSED and not can_update_any(by)
 
 
-def options(project, by: User) -> list[Option]:
+def options(project: Project, by: AnyUser) -> list[Option]:
     """The statuses `by` may move `project` to. Proposals are adopted or declined instead."""
     if project.status == S.PROPOSED or closed_to(project, by):
         return []
@@ -63,7 +64,7 @@ def note_error(status: str) -> ValidationError | None:
     )
 
 
-def check(*, project, status: str, by: User, note: str) -> None:
+def check(*, project: Project, status: str, by: User, note: str) -> None:
     """Raise ValidationError when moving `project` to `status` is not allowed for `by`."""
     if status not in S.values:
         raise ValidationError(

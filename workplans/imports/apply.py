@@ -60,7 +60,7 @@ def _apply_change(change: Change, plan, current, countries, areas, by: User) -> 
             services.project_create(
                 plan=plan,
                 code=change.code,
-                status=change.status,
+                status=change.status or Project.Status.PLANNED,  # the preview sets it
                 by=by,
                 note=change.note,
                 channel=StatusChange.Channel.IMPORT,
@@ -82,14 +82,17 @@ def _apply_change(change: Change, plan, current, countries, areas, by: User) -> 
             )
         if details:
             services.project_update_details(
-                project=project, by=by, expected_version=change.version, **details
+                project=project,
+                by=by,
+                expected_version=project.version,  # equal to the preview's, checked above
+                **details,
             )
         if change.status:
             services.project_set_status(
                 project=project,
                 status=change.status,
                 by=by,
-                expected_version=change.version,
+                expected_version=project.version,
                 note=change.note,
                 evidence_url=change.evidence,
                 channel=StatusChange.Channel.IMPORT,

@@ -123,7 +123,7 @@ def columns(kind: str) -> list[Column]:
 
 def status_choices(kind: str) -> list[tuple[str, str]]:
     # Proposals come in through the proposal form, not from a spreadsheet.
-    return [(status.value, status.label) for status in transitions.settable()]
+    return [(status.value, str(status.label)) for status in transitions.settable()]
 
 
 def normalise(text: str) -> str:
@@ -153,7 +153,7 @@ def status_vocabulary() -> dict[str, str]:
     words = {}
     for value, label in Project.Status.choices:
         words[normalise(value)] = value
-        words[normalise(label)] = value
+        words[normalise(str(label))] = value
     with translation.override("en"):
         for value, label in Project.Status.choices:
             words[normalise(str(label))] = value

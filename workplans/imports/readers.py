@@ -159,9 +159,9 @@ def read_csv(data: bytes) -> Sheet:
     sheet = Sheet(headers=[], rows=[])
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        for number, cells in enumerate(reader, start=1):
-            cells = cells[:MAX_COLUMNS]
-            for col, value in enumerate(cells, start=1):
+        for number, values in enumerate(reader, start=1):
+            cells: list[str | None] = list(values[:MAX_COLUMNS])
+            for col, value in enumerate(values[:MAX_COLUMNS], start=1):
                 if value.startswith("="):
                     sheet.formulas.append((number, col, value))
                     cells[col - 1] = None

@@ -225,8 +225,8 @@ def _settle_status(change: Change, row: Row, by: User, issues, labels) -> Change
             )
     elif project is None and change.action == "create" and (status or not row.raw_status):
         change.status = status or Project.Status.PLANNED  # the default for a new project
-        if not note and (error := transitions.note_error(change.status)):
-            issues.append(Issue(number, "note", error.message))
+        if not note and (missing := transitions.note_error(change.status)):
+            issues.append(Issue(number, "note", " ".join(missing.messages)))
         change.diffs.append([str(labels["status"]), "", str(Project.Status(change.status).label)])
     change.note = note
     if change.action == "unchanged" and (change.status or change.details):

@@ -20,7 +20,7 @@ class TableForm(forms.Form):
         choices=[(size, size) for size in PAGE_SIZES],
         coerce=int,
         required=False,
-        empty_value=DEFAULT_PAGE_SIZE,
+        empty_value=DEFAULT_PAGE_SIZE,  # type: ignore[arg-type]  # stubs want str; int is what coerce yields
     )
 
     def __init__(self, *args, **kwargs):
@@ -57,7 +57,7 @@ class TableFilterSet(django_filters.FilterSet):
             if isinstance(field, forms.ModelChoiceField):
                 text = str(value)
             elif isinstance(field, forms.ChoiceField):
-                labels = dict(field.choices)
+                labels = dict(field.choices)  # type: ignore[arg-type]  # a form field's choices are a list by now
                 values = value if isinstance(value, list) else [value]
                 text = ", ".join(str(labels.get(v, v)) for v in values)
             else:

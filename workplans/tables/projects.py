@@ -22,8 +22,15 @@ class ProjectTable(tables.Table):
 
     class Meta:
         model = Project
-        fields = ("code", "title", "lead_countries", "priority_area", "year", "status")
-        order_by = "code"
+        fields: tuple[str, ...] = (
+            "code",
+            "title",
+            "lead_countries",
+            "priority_area",
+            "year",
+            "status",
+        )
+        order_by: str | tuple[str, ...] = "code"
         per_page = 25
         empty_text = _("No projects are itemized for this plan.")
         attrs = {"class": "table projects"}
@@ -72,7 +79,8 @@ class ProjectListTable(ProjectTable):
 
     class Meta(ProjectTable.Meta):
         fields = ProjectTable.Meta.fields + ("status_changed_at",)
-        sequence = ("body", "plan", "code", "...")
+        exclude: tuple[str, ...] = ()
+        sequence: tuple[str, ...] = ("body", "plan", "code", "...")
         order_by = ("plan", "code")
         empty_text = _("No projects match these filters.")
 

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django_tables2.tables import Table
@@ -36,7 +37,7 @@ LINES_PER_CHUNK = 500
 ODS_MAX_ROWS = 20_000
 
 
-def response(table: Table, export_format: str, export: Export) -> HttpResponse:
+def response(table: Table, export_format: str, export: Export) -> HttpResponseBase:
     writer = {
         "csv": csv_response,
         "xlsx": xlsx_response,
@@ -174,7 +175,7 @@ def xlsx_response(table: Table, export: Export) -> FileResponse:
     sheet.append([text(c.header, bold) for c in cols])
     percent = [c.kind == "percent" for c in cols]
     for values in itertools.chain(sample, values_iter):
-        cells = []
+        cells: list = []
         for value, is_percent in zip(values, percent, strict=True):
             if value is None:
                 cells.append(None)

@@ -81,7 +81,7 @@ def count_queries(client, url: str) -> int:
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", ["dashboard", "plan"])
 def test_query_count_does_not_grow_with_the_data(client, page):
-    def measure(n_plans: int, n_projects: int) -> int:
+    def measure(n_plans: int, n_projects: int) -> tuple[int, tuple[int, int]]:
         # Each size is built inside a savepoint that is rolled back, so both start empty.
         with transaction.atomic():
             first = build(n_plans, n_projects)

@@ -38,10 +38,11 @@ def row_counts() -> dict[str, int]:
     """Rows of every model of the app and of every many-to-many table it declares."""
     counts = {}
     for model in apps.get_app_config("workplans").get_models():
-        counts[model._meta.label] = model.objects.count()
+        counts[model._meta.label] = model._default_manager.count()
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
-            counts[through._meta.label] = through.objects.count()
+            assert through is not None
+            counts[through._meta.label] = through._default_manager.count()
     return counts
 
 
@@ -52,7 +53,7 @@ def snapshot() -> str:
         (
             obj
             for model in apps.get_app_config("workplans").get_models()
-            for obj in model.objects.order_by("pk")
+            for obj in model._default_manager.order_by("pk")
         ),
     )
 

@@ -8,12 +8,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from ..models import Country
-from ..permissions import can_update_any, is_official, user_country
+from ..permissions import AuthenticatedRequest, can_update_any, is_official, user_country
 from ..selectors import countries_status, projects_led_by, stale_count
 from ..tables import exports
 from ..tables.filters import CountryProjectFilter
@@ -21,7 +22,7 @@ from ..tables.projects import CountryProjectTable
 from . import listing
 
 
-def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> HttpResponse:
+def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> HttpResponseBase:
     queryset = projects_led_by(country)
     filterset = CountryProjectFilter(request.GET, queryset=queryset, country=country)
     valid = filterset.form.is_valid()
@@ -57,20 +58,21 @@ def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> Http
 
 
 @login_required
-def my_projects(request: HttpRequest) -> HttpResponse:
+def my_projects(request: AuthenticatedRequest) -> HttpResponseBase:
     """An official's list to clear before each SOM: their country's projects, stale ones flagged."""
-    if not is_official(request.user):
+    country = user_country(request.user)
+    if not is_official(request.user) or country is None:
         raise PermissionDenied(
             _(
                 "“My projects” lists the projects of an official's country; "
                 "your account has no country."
             )
         )
-    return _country_page(request, user_country(request.user), mine=True)
+    return _country_page(request, country, mine=True)
 
 
 @login_required
-def country_projects(request: HttpRequest, code: str) -> HttpResponse:
+def country_projects(request: AuthenticatedRequest, code: str) -> HttpResponseBase:
     country = get_object_or_404(Country, code=code.upper())
     if not (can_update_any(request.user) or user_country(request.user) == country):
         raise PermissionDenied(
@@ -80,7 +82,7 @@ def country_projects(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def status_by_country(request: HttpRequest) -> HttpResponse:
+def status_by_country(request: AuthenticatedRequest) -> HttpResponse:
     """For the Secretariat: per country, projects led, the last update and how many are stale."""
     if not can_update_any(request.user):
         raise PermissionDenied(_("This page is for the Secretariat."))
@@ -88,6 +90,6 @@ def status_by_country(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": rows,
         "stale_days": settings.ACCSM_STALE_DAYS,
-        "stale_total": sum(row.stale for row in rows),
+        "stale_total": sum(row.stale for row in rows),  # type: ignore[attr-defined]  # annotated
     }
     return render(request, "workplans/status_by_country.html", context)

@@ -2,6 +2,7 @@
 
 import secrets
 import time
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 from .. import imports
 from ..models import WorkPlan
 from ..permissions import (
+    AuthenticatedRequest,
     can_import_statuses,
     can_itemize,
     can_update_any,
@@ -61,12 +63,12 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, plans: QuerySet[WorkPlan], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = plans
-        self.fields["plan"].to_field_name = "slug"
+        plan = cast(forms.ModelChoiceField, self.fields["plan"])
+        plan.queryset, plan.to_field_name = plans, "slug"
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     kinds = [
         {
             "kind": kind,
@@ -80,7 +82,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def upload(request: HttpRequest, kind: str) -> HttpResponse:
+def upload(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     kind = _kind_or_404(kind)
     if not may_import(request.user, kind):
         raise PermissionDenied(_("You may not make this kind of import."))
@@ -171,7 +173,7 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def confirm(request: HttpRequest) -> HttpResponse:
+def confirm(request: AuthenticatedRequest) -> HttpResponse:
     stored = request.session.get(SESSION_KEY)
     token = request.POST.get("token", "")
     if (
@@ -223,7 +225,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def template_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+def template_download(request: AuthenticatedRequest, kind: str, fmt: str) -> HttpResponse:
     kind = _kind_or_404(kind)
     if fmt not in imports.TEMPLATE_FORMATS:
         raise Http404(_("Templates come as .xlsx or .csv."))

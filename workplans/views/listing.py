@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django_tables2.tables import Table
@@ -56,7 +57,7 @@ def export(
     filterset: TableFilterSet,
     export_format: str,
     export: exports.Export,
-) -> HttpResponse:
+) -> HttpResponseBase:
     if export_format not in exports.FORMATS:
         raise Http404(_("Unknown export format."))
     if not filterset.form.is_valid():

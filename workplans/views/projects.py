@@ -19,8 +19,9 @@ from ..forms import (
     StatusForm,
     add_service_errors,
 )
-from ..models import Project, StatusChange, WorkPlan
+from ..models import Country, Project, StatusChange, WorkPlan
 from ..permissions import (
+    AuthenticatedRequest,
     can_decide_proposals,
     can_propose,
     can_update_project,
@@ -102,10 +103,10 @@ def _refuse_stale(request: HttpRequest, error: StaleVersionError, form) -> HttpR
     messages.error(request, str(error))
     project, can_edit = _get_project_for_user(request, error.current.pk)
     posted = {name: form.data.get(name) for name in form.fields if name != "version"}
-    forms = {}
+    status_form = None
     if isinstance(form, StatusForm) and can_edit and transitions.options(project, request.user):
-        forms["status_form"] = StatusForm(project=project, user=request.user, initial=posted)
-    return _project_page(request, project, can_edit, status=409, **forms)
+        status_form = StatusForm(project=project, user=request.user, initial=posted)
+    return _project_page(request, project, can_edit, status=409, status_form=status_form)
 
 
 def _post_only(view):
@@ -134,7 +135,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @_post_only
 @login_required
-def project_status(request: HttpRequest, pk: int) -> HttpResponse:
+def project_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project, can_edit = _get_project_for_user(request, pk)
     if not can_edit:
         raise PermissionDenied(
@@ -193,18 +194,18 @@ def _decide_proposal(request: HttpRequest, pk: int, form_class) -> HttpResponse:
 
 @_post_only
 @login_required
-def adopt_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+def adopt_proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _decide_proposal(request, pk, AdoptForm)
 
 
 @_post_only
 @login_required
-def decline_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+def decline_proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _decide_proposal(request, pk, DeclineForm)
 
 
 @login_required
-def propose(request: HttpRequest) -> HttpResponse:
+def propose(request: AuthenticatedRequest) -> HttpResponse:
     """An official proposes a new activity for a plan of a body their country belongs to."""
     user = request.user
     if not can_propose(user):
@@ -213,7 +214,7 @@ def propose(request: HttpRequest) -> HttpResponse:
         )
     # The Secretariat records proposals on a country's behalf; an official, for their own.
     fixed_country = None if can_decide_proposals(user) else user_country(user)
-    initial = {"country": user_country(user)}
+    initial: dict[str, Country | WorkPlan | None] = {"country": user_country(user)}
     if slug := request.GET.get("plan"):
         initial["plan"] = WorkPlan.objects.filter(slug=slug).first()
     form = ProposalForm(request.POST or None, country=fixed_country, initial=initial)

@@ -2,6 +2,7 @@
 
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -23,7 +24,7 @@ from . import listing
 
 
 @readable
-def project_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+def project_list(request: HttpRequest, slug: str | None = None) -> HttpResponseBase:
     """Projects across all plans, or within one (/plans/<slug>/projects/), filtered and sorted."""
     plan = None
     queryset = Project.objects.select_related("plan__body", "priority_area").prefetch_related(
@@ -73,7 +74,7 @@ def project_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
 
 
 @readable
-def progress_table(request: HttpRequest) -> HttpResponse:
+def progress_table(request: HttpRequest) -> HttpResponseBase:
     """One row per plan, subtotals per body: the table that goes into meeting papers."""
     filterset = PlanFilter(request.GET, queryset=WorkPlan.objects.all())
     valid = filterset.form.is_valid()
@@ -138,7 +139,7 @@ def _refuse_fetch(url: str, *args, **kwargs):
 
 
 @readable
-def annex_pdf(request: HttpRequest, body_code: str | None = None) -> HttpResponse:
+def annex_pdf(request: HttpRequest, body_code: str | None = None) -> HttpResponseBase:
     if not pdf_available():
         raise Http404(_("PDF output is not installed on this server."))
     return throttle.limited(request, lambda: _annex_pdf_response(request, body_code))

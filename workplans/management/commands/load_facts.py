@@ -8,6 +8,7 @@ from django.core import serializers
 from django.core.management.base import BaseCommand
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import Model
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -23,8 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, **options):
         paths = [Path(f) for f in files] or sorted(FIXTURES.glob("*.json"))
-        added, kept = Counter(), Counter()
-        models = set()
+        added: Counter[str] = Counter()
+        kept: Counter[str] = Counter()
+        models: set[type[Model]] = set()
         with transaction.atomic():
             deferred = []
             for path in paths:
@@ -34,7 +36,7 @@ class Command(BaseCommand):
                     ):
                         model = type(item.object)
                         models.add(model)
-                        label = model._meta.verbose_name_plural
+                        label = str(model._meta.verbose_name_plural)
                         if model._default_manager.filter(pk=item.object.pk).exists():
                             kept[label] += 1
                             continue
@@ -46,7 +48,7 @@ class Command(BaseCommand):
                 item.save_deferred_fields()
             # Rows were saved with explicit keys: move PostgreSQL's sequences past them.
             with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                for sql in connection.ops.sequence_reset_sql(no_style(), list(models)):
                     cursor.execute(sql)
         self.stdout.write(
             f"Facts: {sum(added.values())} added, {sum(kept.values())} already present "
