@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -20,14 +21,18 @@ class Basis:
 
 
 def report_when(report: StatusReport) -> str:
-    """The report's date as precisely as known: a meeting's dates, else the day reported."""
-    if report.meeting:
-        return date_range(report.meeting.start_date, report.meeting.end_date)
-    return date_range(report.reported_on)
+    """The report's date as precisely as known: a day, or the range the sources give."""
+    return date_range(report.reported_on, report.reported_until)
 
 
 def report_label(report: StatusReport) -> str:
     """'Reported at SOM, ACCSM 21, 2–6 August 2022' (or 'Reported on 2 August 2022')."""
+    if report.recorded_by_id and report.recorded_at:
+        return _("Recorded from the tracker at %(meeting)s by %(user)s on %(date)s") % {
+            "meeting": report.meeting,
+            "user": report.recorded_by,
+            "date": date_format(timezone.localdate(report.recorded_at), "DATE_FORMAT"),
+        }
     if report.meeting:
         return _("Reported at %(meeting)s, %(dates)s") % {
             "meeting": report.meeting,

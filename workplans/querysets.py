@@ -12,11 +12,13 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from .statuses import ACTIVE, COUNTED, ProjectStatus
 
 # A report holds one count per counted status, in fields named after them.
-REPORT_FIELDS = ("pk", "reported_on", *(status.value for status in COUNTED))
+# `until`: the last day the report may hold on (a meeting's last day when only its dates are known).
+REPORT_FIELDS = ("pk", "reported_on", "until", *(status.value for status in COUNTED))
 
 
 def stale_q(cutoff, prefix: str = "") -> Q:
@@ -41,7 +43,11 @@ class WorkPlanQuerySet(models.QuerySet):
             f"live_{status.value}": Count("projects", filter=Q(projects__status=status))
             for status in COUNTED
         }
-        latest = StatusReport.objects.filter(plan=OuterRef("pk")).order_by("-reported_on", "-pk")
+        latest = (
+            StatusReport.objects.filter(plan=OuterRef("pk"))
+            .annotate(until=Coalesce("reported_until", "reported_on"))
+            .order_by("-reported_on", "-pk")
+        )
         reported = {
             f"report_{field}": Subquery(latest.values(field)[:1]) for field in REPORT_FIELDS
         }
@@ -51,7 +57,7 @@ class WorkPlanQuerySet(models.QuerySet):
                 "projects",
                 filter=Q(
                     projects__status=status,
-                    projects__adopted_on__date__gt=F("report_reported_on"),
+                    projects__adopted_on__date__gt=F("report_until"),
                 ),
             )
             for status in COUNTED

@@ -73,7 +73,7 @@ class BodyProgress:
 def plan_progress(plans: WorkPlanQuerySet) -> list[PlanProgress]:
     """Figures for every plan of `plans`: one aggregate query, plus one for the reports' sources."""
     rows = list(plans.with_progress())
-    reports = StatusReport.objects.select_related("meeting").in_bulk(
+    reports = StatusReport.objects.select_related("meeting", "recorded_by").in_bulk(
         [row.report_pk for row in rows if row.report_pk]
     )
     result = []
@@ -242,7 +242,7 @@ def progress_rows(plans: WorkPlanQuerySet) -> list[ProgressRow]:
                 ProgressRow(
                     kind="plan",
                     body=group.body,
-                    label=item.plan.title,
+                    label=str(item.plan),
                     plan=item.plan,
                     period=item.plan.period,
                     progress=item.figures,

@@ -155,10 +155,10 @@ def _xlsx(kind: str, plan: WorkPlan | None, columns: list[Column], rows: list[li
             notes.append([country.code, country.name])
     if plan is not None and kind == ITEMIZE:
         notes.append([])
-        notes.append([_("Priority areas of %(plan)s") % {"plan": plan.title}])
+        notes.append([_("Priority areas of %(plan)s") % {"plan": plan}])
         notes.cell(row=notes.max_row, column=1).font = bold
         for area in plan.areas.all():
-            notes.append([area.number, area.title])
+            notes.append([area.number, area.local_title])
     notes.append([])
     notes.append([_("Template made on %(date)s.") % {"date": timezone.localdate().isoformat()}])
     notes.column_dimensions["A"].width = 28

@@ -3,7 +3,7 @@
 from ..statuses import ProjectStatus
 from .bodies import Body, Chairmanship, Country, CountryGroup, Profile
 from .meetings import Meeting, MeetingKind
-from .plans import Milestone, PriorityArea, StatusReport, Target, WorkPlan
+from .plans import Milestone, PriorityArea, ReportChange, StatusReport, Target, WorkPlan
 from .projects import Project, StatusChange
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "Project",
     "ProjectStatus",
     "StatusChange",
+    "ReportChange",
     "StatusReport",
     "Target",
     "WorkPlan",

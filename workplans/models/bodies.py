@@ -48,6 +48,7 @@ class Body(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_vi = models.CharField(_("name in Vietnamese"), max_length=200, blank=True)
     short_name = models.CharField(_("short name"), max_length=40)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     country = models.ForeignKey(
@@ -73,6 +74,10 @@ class Body(models.Model):
 
     def __str__(self) -> str:
         return self.short_name
+
+    @property
+    def full_name(self) -> str:
+        return localized(self, "name")
 
 
 class Chairmanship(models.Model):

@@ -2,9 +2,12 @@
 
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ..dates import date_range
+from ..localize import localized
 from .bodies import Body, Country
 
 
@@ -28,6 +31,7 @@ class Meeting(models.Model):
         _("edition"), max_length=40, blank=True, help_text=_("For example ACCSM 21.")
     )
     title = models.CharField(_("title"), max_length=300, blank=True)
+    title_vi = models.CharField(_("title in Vietnamese"), max_length=400, blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     date_note = models.CharField(
@@ -47,6 +51,7 @@ class Meeting(models.Model):
         related_name="hosted_meetings",
     )
     theme = models.CharField(_("theme"), max_length=400, blank=True)
+    theme_vi = models.CharField(_("theme in Vietnamese"), max_length=400, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
 
@@ -66,5 +71,17 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        name = self.title or self.get_kind_display()
+        name = localized(self, "title") or self.get_kind_display()
         return f"{name}, {self.edition}" if self.edition else str(name)
+
+    def get_absolute_url(self) -> str:
+        return reverse("workplans:meeting_detail", args=[self.pk])
+
+    @property
+    def dates(self) -> str:
+        """The dates as known: '2–6 August 2022' for ACCSM 21's meetings."""
+        return date_range(self.start_date, self.end_date)
+
+    @property
+    def local_theme(self) -> str:
+        return localized(self, "theme")

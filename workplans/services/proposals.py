@@ -56,7 +56,7 @@ def project_propose(
             % {"country": country, "body": plan.body},
             code="not_a_member",
         )
-    if year is not None and not plan.start_year <= year <= plan.end_year:
+    if year is not None and not (plan.start_year or year) <= year <= plan.end_year:
         raise ValidationError(
             {
                 "year": _("The year must fall within the plan, %(period)s.")

@@ -58,9 +58,10 @@ def make_plan(body: Body, slug: str, *, statuses=(), start_year=2021) -> WorkPla
 
 
 def make_meeting(body: Body, kind=Meeting.Kind.SOM, day="2022-08-02", **kwargs) -> Meeting:
-    return Meeting.objects.create(
-        body=body, kind=kind, edition="ACCSM 21", start_date=day, **kwargs
-    )
+    kwargs.setdefault("edition", "ACCSM 21")
+    meeting = Meeting.objects.create(body=body, kind=kind, start_date=day, **kwargs)
+    meeting.refresh_from_db()  # dates given as text come back as dates
+    return meeting
 
 
 def make_report(plan: WorkPlan, meeting: Meeting | None, **counts) -> StatusReport:
@@ -141,3 +142,16 @@ def vn_project(plus_three, viet_nam) -> Project:
     """A planned project led by Viet Nam only."""
     plan = make_plan(plus_three, "plus-3-plan")
     return make_project(plan, "VN-01", leads=[viet_nam], title="Digital civil service")
+
+
+@pytest.fixture
+def vn_test_activity(sources) -> Project:
+    """Test data, not a fact: a planned activity of Viet Nam's scheme, for an official to update.
+
+    The sources' only activity of the scheme is completed, and an official may not reopen it.
+    """
+    scheme = WorkPlan.objects.get(slug="vn-scheme-1439-2019-2025")
+    viet_nam = Country.objects.get(code="VN")
+    return make_project(
+        scheme, "VN-TEST-1", leads=[viet_nam], title="Test activity (made up for this test)"
+    )

@@ -36,21 +36,21 @@ def completion(page, plan: str) -> str:
 
 
 def test_an_official_on_a_phone_updates_a_status(
-    page, axe, screenshot_dir, live_server, sources, official_vn
+    page, axe, screenshot_dir, live_server, vn_test_activity, official_vn
 ):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + "/")
-    assert completion(page, SCHEME) == "0.0 %"  # its one itemized activity is ongoing
+    assert completion(page, SCHEME) == "50.0 %"  # the third conference, and the test activity
 
     log_in(page, live_server.url, "official_vn")
     page.locator(".site-menu > summary").click()
     page.get_by_role("link", name="My projects").click()
-    page.locator('[data-project="VN-LOCAL-CONF"]').get_by_role("link", name="Update").click()
+    page.locator('[data-project="VN-TEST-1"]').get_by_role("link", name="Update").click()
     # The form is on the first screen of the project page.
     assert page.locator("#update").bounding_box()["y"] < 844
     assert axe(page) == []
     page.select_option("#id_status", Project.Status.COMPLETED)
-    page.fill("#id_note", "The series closed with its third conference.")
+    page.fill("#id_note", "Held as planned.")
     page.fill("#id_evidence_url", "moha.gov.vn/report")  # no https://: accepted and normalised
     page.screenshot(path=str(screenshot_dir / "journey-1-phone-form.png"), full_page=True)
     page.get_by_role("button", name="Save the new status").click()
@@ -59,7 +59,7 @@ def test_an_official_on_a_phone_updates_a_status(
     page.goto(live_server.url + "/")
     assert completion(page, SCHEME) == "100.0 %"
     page.screenshot(path=str(screenshot_dir / "journey-1-phone-dashboard.png"), full_page=True)
-    change = StatusChange.objects.get(project__code="VN-LOCAL-CONF", changed_by=official_vn)
+    change = StatusChange.objects.get(project__code="VN-TEST-1", changed_by=official_vn)
     assert change.evidence_url == "https://moha.gov.vn/report"
 
 
@@ -109,7 +109,7 @@ def test_the_secretariat_adopts_japans_seminar_and_downloads_the_annex(
 
 
 def test_an_import_with_one_mistake_is_corrected_and_applied(
-    page, axe, screenshot_dir, live_server, sources, official_vn, tmp_path
+    page, axe, screenshot_dir, live_server, vn_test_activity, official_vn, tmp_path
 ):
     log_in(page, live_server.url, "official_vn")
     page.goto(live_server.url + "/imports/status/")
@@ -119,29 +119,31 @@ def test_an_import_with_one_mistake_is_corrected_and_applied(
     workbook = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
     sheet = workbook.worksheets[0]
     assert [[c.value for c in row][:2] for row in sheet.iter_rows(min_row=2)] == [
-        ["VN-LOCAL-CONF", "Ongoing or annual"]
+        ["VN-LOCAL-CONF-3", "Completed"],
+        ["VN-TEST-1", "Planned"],
     ]
 
     # The mistake: a status the tracker does not know.
-    sheet["B2"] = "Finished"
+    sheet["B3"] = "Finished"
     mistaken = tmp_path / "status-mistake.xlsx"
     workbook.save(mistaken)
     page.set_input_files("#id_file", str(mistaken))
     page.get_by_role("button", name="Check the file").click()
     assert "nothing will be imported" in page.locator(".import-errors").inner_text()
-    assert page.locator('[data-row="2"]').last.get_attribute("data-action") == "problem"
+    assert page.locator('[data-row="3"]').last.get_attribute("data-action") == "problem"
     assert axe(page) == []
     page.screenshot(path=str(screenshot_dir / "journey-3-mistake.png"), full_page=True)
-    assert Project.objects.get(code="VN-LOCAL-CONF").status == Project.Status.ONGOING
+    assert Project.objects.get(code="VN-TEST-1").status == Project.Status.PLANNED
 
-    sheet["B2"] = "Completed"
-    sheet["C2"] = "Third and last conference held online on 29 October 2021."
+    sheet["B3"] = "Completed"
+    sheet["C3"] = "Held as planned."
     corrected = tmp_path / "status-corrected.xlsx"
     workbook.save(corrected)
     page.get_by_role("link", name="Upload a corrected file").click()
     page.set_input_files("#id_file", str(corrected))
     page.get_by_role("button", name="Check the file").click()
-    assert page.locator('[data-row="2"]').get_attribute("data-action") == "update"
+    assert page.locator('[data-row="2"]').get_attribute("data-action") == "unchanged"
+    assert page.locator('[data-row="3"]').get_attribute("data-action") == "update"
     page.get_by_role("button", name="Confirm and apply").click()
     assert "1 updated" in page.locator(".messages").inner_text()
     # Back on the plan's page, whose figure follows.
@@ -150,6 +152,6 @@ def test_an_import_with_one_mistake_is_corrected_and_applied(
 
     page.goto(live_server.url + "/")
     assert completion(page, SCHEME) == "100.0 %"
-    project = Project.objects.get(code="VN-LOCAL-CONF")
+    project = Project.objects.get(code="VN-TEST-1")
     assert project.status == Project.Status.COMPLETED
     assert project.changes.get().channel == "import"

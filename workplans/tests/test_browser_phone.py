@@ -7,7 +7,7 @@ Content-Security-Policy violation.
 
 import pytest
 
-from workplans.models import Project, WorkPlan
+from workplans.models import WorkPlan
 
 pytestmark = pytest.mark.browser
 
@@ -38,9 +38,9 @@ def test_public_pages_fit_the_screen_and_pass_axe(page, axe, live_server, source
 
 
 def test_an_official_on_a_phone_finds_the_menu_folded_and_the_status_form_on_top(
-    page, axe, screenshot_dir, live_server, sources, official_vn
+    page, axe, screenshot_dir, live_server, vn_test_activity, official_vn
 ):
-    project = Project.objects.filter(lead_countries__code="VN").exclude(status="proposed").first()
+    project = vn_test_activity
     page.set_viewport_size(PHONE)
     log_in(page, live_server.url, "official_vn")
 

@@ -15,6 +15,7 @@ from workplans.models import (
     Country,
     Meeting,
     Milestone,
+    PriorityArea,
     Project,
     StatusReport,
     Target,
@@ -78,7 +79,7 @@ def test_loading_twice_changes_nothing():
     assert snapshot() == first_rows
     # Not vacuous: the first load did put rows in, M2M rows included.
     assert first_counts["workplans.Country"] == 16
-    assert first_counts["workplans.Body_members"] == 10 + 13 + 10 + 1
+    assert first_counts["workplans.Body_members"] == 10 + 13 + 10 + 1 + 1  # NAPA: Viet Nam
     assert first_counts["workplans.Project_lead_countries"] == 2
 
 
@@ -112,12 +113,14 @@ def test_bodies_and_their_members(loaded):
         "accsm-plus-3": asean | {"CN", "JP", "KR"},
         "psti": asean,
         "vn-moha": {"VN"},
+        "vn-napa": {"VN"},
     }
     assert list(Body.objects.values_list("code", flat=True)) == [
         "accsm",
         "accsm-plus-3",
         "psti",
         "vn-moha",
+        "vn-napa",
     ]
     accsm = Body.objects.get(code="accsm")
     assert (accsm.kind, accsm.founded) == ("cooperation", 1981)
@@ -140,7 +143,8 @@ def test_reported_counts_and_their_meetings(loaded):
     assert (plus3.meeting.kind, plus3.meeting.body.code) == ("som3", "accsm-plus-3")
     for report in (accsm, plus3):
         assert report.meeting.edition == "ACCSM 21"
-        assert report.reported_on == date(2022, 8, 2)
+        # Known only as ACCSM 21's dates: the report holds on that range, not on a day.
+        assert (report.reported_on, report.reported_until) == (date(2022, 8, 2), date(2022, 8, 6))
         assert report.source_url == NHANDAN_URL
         assert report.source_title
     assert "22% / 16% / 62%" in accsm.notes
@@ -181,9 +185,57 @@ def test_japans_proposal(loaded):
 def test_only_the_projects_the_sources_name(loaded):
     assert Project.objects.count() == 2
     assert not Project.objects.filter(plan__slug="accsm-work-plan-2021-2025").exists()
-    conferences = Project.objects.get(plan__slug="vn-scheme-1439-2019-2025")
-    assert conferences.is_recurring and conferences.status == Project.Status.ONGOING
-    assert conferences.priority_area.plan_id == conferences.plan_id
+    # The sources report the third conference, held online on 29 October 2021: completed.
+    # Nothing says the series is yearly or ongoing.
+    third = Project.objects.get(plan__slug="vn-scheme-1439-2019-2025")
+    assert third.status == Project.Status.COMPLETED and not third.is_recurring
+    assert (third.start_date, third.end_date) == (date(2021, 10, 29), date(2021, 10, 29))
+    assert "third" in third.title.casefold() and "yearly" not in third.title.casefold()
+    assert third.priority_area.plan_id == third.plan_id
+
+
+def test_the_adaptability_action_plan_has_no_counts(loaded):
+    plan = WorkPlan.objects.get(slug="accsm-adaptability-action-plan-2025")
+    assert (plan.start_year, plan.end_year) == (None, 2025)
+    assert "2030" in plan.description
+    assert not plan.projects.exists() and not plan.reports.exists()
+    assert str(plan.period) == "to 2025"
+
+
+def test_the_action_lines_are_proposed_by_viet_nam_not_adopted(loaded):
+    areas = PriorityArea.objects.filter(plan__slug="accsm-work-plan-2021-2025")
+    assert {area.proposed_by.code for area in areas} == {"VN"}
+    assert all("do not say they were adopted" in area.source for area in areas)
+
+
+def test_the_napa_roundtable_and_cbies_visit(loaded):
+    roundtable = Meeting.objects.get(start_date=date(2024, 1, 25))
+    assert roundtable.body.code == "vn-napa"
+    assert "co-organised by the National Academy of Public Administration" in roundtable.notes
+    # 18–26 January 2024 is CBIE's visit; the survey has no dates in the sources.
+    assert "worked in Viet Nam from 18 to 26 January 2024" in roundtable.notes
+    assert "survey of the localities" not in roundtable.notes
+    assert "no dates for the survey" in roundtable.notes
+
+
+def test_vietnamese_names_are_those_of_the_sources(loaded):
+    from django.utils import translation
+
+    som = Meeting.objects.get(kind="som")
+    plan = WorkPlan.objects.get(slug="accsm-work-plan-2021-2025")
+    area = plan.areas.get(number=3)
+    with translation.override("vi"):
+        assert str(plan) == "Kế hoạch làm việc ACCSM 2021–2025"
+        assert str(som).startswith("Cuộc họp cán bộ cấp cao ASEAN (SOM)")
+        assert (
+            som.local_theme
+            == "Hiện đại hóa nền công vụ hướng tới Cộng đồng ASEAN gắn kết và thích ứng"
+        )
+        assert str(area).startswith("3. Chính sách thu hút nhân tài")
+        assert Body.objects.get(code="psti").full_name == "Mạng lưới ASEAN về Đào tạo công vụ"
+    with translation.override("en"):
+        assert str(plan) == "ACCSM Work Plan 2021–2025"
+        assert Body.objects.get(code="psti").full_name.startswith("ASEAN network")
 
 
 def test_plans_predecessor_and_action_lines(loaded):

@@ -220,7 +220,7 @@ def test_a_project_nobody_updated_says_never_updated_not_its_load_time(
     assert timezone.localdate().strftime("%Y") not in row_html
 
     page = client.get(reverse("workplans:country_projects", args=["VN"])).content.decode()
-    row_html = page[page.index('data-project="VN-LOCAL-CONF"') :].split("</tr>")[0]
+    row_html = page[page.index('data-project="VN-LOCAL-CONF-3"') :].split("</tr>")[0]
     assert "never updated · status as the source gives it" in row_html
 
 
