@@ -22,13 +22,20 @@ from .models import (
     PriorityArea,
     Profile,
     Project,
+    ReportChange,
     StatusChange,
     StatusReport,
     Target,
     WorkPlan,
 )
-from .permissions import can_update_project
-from .services import StaleVersionError, project_delete, project_record_created
+from .permissions import can_change_report, can_update_project
+from .services import (
+    StaleVersionError,
+    project_delete,
+    project_record_created,
+    report_delete,
+    report_save,
+)
 from .statuses import COUNTED
 
 
@@ -48,16 +55,27 @@ class BodyAdmin(admin.ModelAdmin):
     prepopulated_fields = {"code": ["short_name"]}
 
 
+REPORT_INLINE_FIELDS: tuple[str, ...] = (
+    "meeting",
+    "reported_on",
+    "reported_until",
+    *COUNTED,
+    "source_title",
+)
+
+
 class StatusReportInline(admin.TabularInline):
+    """Read-only here: a report is added and changed on its own page, where it is audited."""
+
     model = StatusReport
     extra = 0
-    fields = [
-        "meeting",
-        "reported_on",
-        *COUNTED,
-        "source_title",
-    ]
-    autocomplete_fields = ["meeting"]
+    fields = REPORT_INLINE_FIELDS
+    readonly_fields = REPORT_INLINE_FIELDS
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class PriorityAreaInline(admin.TabularInline):
@@ -256,6 +274,20 @@ class StatusChangeAdmin(admin.ModelAdmin):
         return False
 
 
+class ReportChangeInline(admin.TabularInline):
+    model = ReportChange
+    extra = 0
+    can_delete = False
+    fields = ("changed_at", "action", "changed_by", "values")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(StatusReport)
 class StatusReportAdmin(admin.ModelAdmin):
     list_display = [
@@ -268,6 +300,26 @@ class StatusReportAdmin(admin.ModelAdmin):
     search_fields = ["plan__title", "source_title", "notes"]
     autocomplete_fields = ["plan", "meeting"]
     list_select_related = ["plan", "meeting"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+    inlines = [ReportChangeInline]
+
+    # A presented report is locked: only the Secretariat changes or deletes it, audited.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and can_change_report(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and can_change_report(request.user, obj)
+
+    def save_model(self, request, obj, form, change):
+        # The form has set the new values on `obj`; the service compares them with the stored ones.
+        report_save(report=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        report_delete(report=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for report in queryset:
+            report_delete(report=report, by=request.user)
 
 
 @admin.register(Target)

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest
 
-from .models import Country, Project
+from .models import Country, Project, StatusReport
 
 SECRETARIAT = "Secretariat"
 OFFICIALS = "Officials"
@@ -86,6 +86,18 @@ def can_change_projects(user: User | AnonymousUser) -> bool:
 
 def can_delete_projects(user: User | AnonymousUser) -> bool:
     return _may(user, "delete_project")
+
+
+def can_record_reports(user: User | AnonymousUser) -> bool:
+    """Record a body's live figures as its plans' reports at a meeting (the Secretariat)."""
+    return _may(user, "add_statusreport", "change_statusreport") and can_update_any(user)
+
+
+def can_change_report(user: User | AnonymousUser, report: StatusReport | None = None) -> bool:
+    """A report presented at a meeting is locked: only the Secretariat changes it."""
+    if not _may(user, "change_statusreport"):
+        return False
+    return report is None or not report.presented or can_update_any(user)
 
 
 def can_record_proposals(user: User | AnonymousUser) -> bool:

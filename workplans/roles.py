@@ -28,6 +28,7 @@ ROLE_PERMISSIONS = {
             for action in ("add", "change", "delete", "view")
         ],
         "view_statuschange",
+        "view_reportchange",
         # Lifting a login lockout: Admin › Axes › Access attempts (see the README).
         "axes.view_accessattempt",
         "axes.delete_accessattempt",

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import countries, imports, plans, projects, tables
+from .views import countries, imports, meetings, plans, projects, tables
 
 app_name = "workplans"
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("plans/<slug:slug>/", plans.plan_detail, name="plan_detail"),
     path("projects/<int:pk>/", include(project_urls)),
     path("proposals/new/", projects.propose, name="proposal_create"),
+    path("meetings/", meetings.meeting_list, name="meeting_list"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/record/", meetings.record_figures, name="record_figures"),
+    path("chairs/", meetings.chairs, name="chairs"),
     path("my-projects/", countries.my_projects, name="my_projects"),
     path("countries/", countries.status_by_country, name="status_by_country"),
     path("countries/<str:code>/", countries.country_projects, name="country_projects"),

@@ -10,6 +10,7 @@ from .projects import (
     project_values,
 )
 from .proposals import project_propose, proposal_adopt, proposal_decline
+from .reports import report_delete, report_save, reports_record_at_meeting
 
 __all__ = [
     "StaleVersionError",
@@ -22,4 +23,7 @@ __all__ = [
     "project_values",
     "proposal_adopt",
     "proposal_decline",
+    "report_delete",
+    "report_save",
+    "reports_record_at_meeting",
 ]

@@ -36,7 +36,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "plan": plan,
         "progress": progress,
         "table": table,
-        "reports": plan.reports.select_related("meeting"),
+        "reports": plan.reports.select_related("meeting", "recorded_by"),
         "areas": plan.areas.all(),
         "proposals": plan.projects.proposals().select_related("proposed_by"),
         "targets": plan.targets.all(),

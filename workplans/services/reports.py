@@ -1,0 +1,135 @@
+"""Writes to reported figures: recording a body's live figures at a meeting, and the audit of
+every change to a report (a presented report is locked to the Secretariat)."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Meeting, ReportChange, StatusReport, WorkPlan
+from ..permissions import can_change_report, can_record_reports
+from ..provenance import Basis
+from ..selectors import PlanProgress, plan_progress
+from ..statuses import COUNTED
+
+# The fields of a report that its audit trail follows.
+AUDITED = ("meeting", "reported_on", "reported_until", *COUNTED, "source_title", "source_url")
+
+
+@dataclass
+class Recording:
+    """What recording a body's figures at a meeting does to each of its plans."""
+
+    progress: PlanProgress
+    action: str  # "create", "update", "unchanged" or "skip"
+    reason: str = ""
+
+
+def recording_plan(meeting: Meeting) -> list[Recording]:
+    """For each plan of the meeting's body: recorded from its live figures, or why not."""
+    existing = {r.plan_id: r for r in StatusReport.objects.filter(meeting=meeting)}
+    result = []
+    for progress in plan_progress(WorkPlan.objects.filter(body=meeting.body_id)):
+        report = existing.get(progress.plan.pk)
+        if progress.live is None:
+            result.append(Recording(progress, "skip", _("no projects are itemized")))
+        elif progress.basis != Basis.LIVE and (report is None or report != progress.report):
+            result.append(
+                Recording(
+                    progress,
+                    "skip",
+                    _("fewer projects are itemized than its latest report counts"),
+                )
+            )
+        elif report is None:
+            result.append(Recording(progress, "create"))
+        elif report.progress == progress.live:
+            result.append(Recording(progress, "unchanged"))
+        else:
+            result.append(Recording(progress, "update"))
+    return result
+
+
+@transaction.atomic
+def reports_record_at_meeting(*, meeting: Meeting, by: User) -> list[Recording]:
+    """Record the live figures of the body's itemized plans as their reports at `meeting`.
+
+    One transaction: the plans are locked while their counts are read and written, so
+    two recordings cannot interleave. Recording again updates the same reports in place.
+    """
+    if not can_record_reports(by):
+        raise PermissionDenied(_("Only the Secretariat records the figures at a meeting."))
+    list(WorkPlan.objects.select_for_update().filter(body=meeting.body_id).values_list("pk"))
+    recordings = recording_plan(meeting)
+    now = timezone.now()
+    until = meeting.end_date if meeting.end_date and meeting.end_date > meeting.start_date else None
+    for item in recordings:
+        if item.action not in ("create", "update"):
+            continue
+        live = item.progress.live
+        assert live is not None  # recording_plan skips plans without a live count
+        counts = {status.value: live.count(status) for status in COUNTED}
+        report = StatusReport.objects.filter(plan=item.progress.plan, meeting=meeting).first()
+        if report is None:
+            report = StatusReport(plan=item.progress.plan, meeting=meeting)
+        report_save(
+            report=report,
+            by=by,
+            reported_on=meeting.start_date,
+            reported_until=until,
+            recorded_by=by,
+            recorded_at=now,
+            **counts,
+        )
+    return recordings
+
+
+def _values(report: StatusReport) -> dict:
+    values = {
+        name: getattr(report, f"{name}_id" if name == "meeting" else name) for name in AUDITED
+    }
+    return {name: "" if value is None else str(value) for name, value in values.items()}
+
+
+@transaction.atomic
+def report_save(*, report: StatusReport, by: User, **fields) -> StatusReport:
+    """Create or change a report, leaving who did it and its old and new values."""
+    if report.pk and not can_change_report(by, StatusReport.objects.get(pk=report.pk)):
+        raise PermissionDenied(
+            _("This report was presented at a meeting: only the Secretariat changes it.")
+        )
+    before = _values(StatusReport.objects.get(pk=report.pk)) if report.pk else {}
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.full_clean()
+    report.save()
+    after = _values(report)
+    changed = {k: [before.get(k, ""), v] for k, v in after.items() if before.get(k, "") != v}
+    if changed:
+        ReportChange.objects.create(
+            plan=report.plan,
+            report=report,
+            action=ReportChange.Action.CHANGED if before else ReportChange.Action.RECORDED,
+            changed_by=by,
+            values=changed,
+        )
+    return report
+
+
+@transaction.atomic
+def report_delete(*, report: StatusReport, by: User) -> None:
+    if not can_change_report(by, report):
+        raise PermissionDenied(
+            _("This report was presented at a meeting: only the Secretariat deletes it.")
+        )
+    ReportChange.objects.create(
+        plan=report.plan,
+        report=None,
+        action=ReportChange.Action.DELETED,
+        changed_by=by,
+        values={k: [v, ""] for k, v in _values(report).items()},
+    )
+    report.delete()

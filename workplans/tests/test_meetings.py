@@ -1,0 +1,245 @@
+"""The meeting cycle: meetings and their business, chairs, figures recorded at a meeting."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from workplans.models import Meeting, Project, ReportChange, StatusReport
+from workplans.services import proposal_adopt, report_save, reports_record_at_meeting
+
+from .conftest import make_body, make_meeting, make_plan, make_report
+
+S = Project.Status
+
+
+def test_the_meetings_list_every_body_with_dates_as_known(client, sources):
+    page = client.get(reverse("workplans:meeting_list"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count("data-meeting=") == Meeting.objects.count() == 8
+    # ACCSM 21's meetings are known only by the event's dates: a range, never a day.
+    som = Meeting.objects.get(kind="som")
+    row = html[html.index(f'data-meeting="{som.pk}"') :].split("</tr>")[0]
+    assert "2–6 August 2022" in row and "Hanoi" in row
+    handover = Meeting.objects.get(body__code="psti")
+    row = html[html.index(f'data-meeting="{handover.pk}"') :].split("</tr>")[0]
+    assert "online" in row and "9–10 August 2022" in row
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"body": "BODY"}, {"som", "head", "forum"}),
+        ({"kind": "som3"}, {"som3"}),
+        ({"year": "2024"}, {"other"}),
+    ],
+)
+def test_the_meetings_filter_by_body_kind_and_year(client, sources, query, expected):
+    if query.get("body") == "BODY":
+        query = {"body": str(Meeting.objects.get(kind="som").body_id)}
+    page = client.get(reverse("workplans:meeting_list"), query)
+    assert {m.kind for m in page.context["page"]} == expected
+
+
+def test_a_bad_year_says_so_and_lists_nothing(client, sources):
+    page = client.get(reverse("workplans:meeting_list"), {"year": "abc"})
+    assert page.status_code == 200
+    assert list(page.context["page"]) == []
+    assert "Select a valid choice" in page.content.decode()
+
+
+def test_a_meeting_page_shows_its_reports_and_decisions(client, sources, secretariat):
+    som3 = Meeting.objects.get(kind="som3")
+    head3 = Meeting.objects.get(kind="head3")
+    seminar = Project.objects.get(code="JP-2023-SEM")
+    proposal_adopt(project=seminar, meeting=head3, by=secretariat, expected_version=1)
+
+    page = client.get(som3.get_absolute_url()).content.decode()
+    assert "2–6 August 2022" in page
+    assert 'data-report="accsm-plus-3-work-plan-2021-2025"' in page
+    assert "Modernising the civil service" in page
+
+    page = client.get(head3.get_absolute_url()).content.decode()
+    decided = page[page.index("Proposals decided") :]
+    assert "Adopted" in decided and "JP-2023-SEM" in decided
+    assert "No figures are recorded as presented at this meeting." in page
+
+
+def test_a_meeting_links_to_the_previous_and_next_of_its_kind(client, plus_three):
+    first = make_meeting(plus_three, kind="som3", day="2022-08-02")
+    second = make_meeting(plus_three, kind="som3", day="2023-08-02", edition="ACCSM 22")
+    make_meeting(plus_three, kind="head3", day="2023-01-01")  # another kind: not a neighbour
+    first_page = client.get(first.get_absolute_url())
+    assert first_page.context["business"].previous is None
+    assert first_page.context["business"].next == second
+    assert client.get(second.get_absolute_url()).context["business"].previous == first
+
+
+def test_the_meeting_pages_cost_the_same_with_more_data(client, plus_three, secretariat):
+    def queries(n: int) -> tuple[int, int]:
+        meeting = make_meeting(plus_three, kind="som3", day=f"20{30 + n}-01-01")
+        for i in range(n):
+            plan = make_plan(plus_three, f"plan-{n}-{i}", statuses=[S.COMPLETED, S.PLANNED])
+            make_report(plan, meeting, completed=1, planned=1)
+        with CaptureQueriesContext(connection) as on_list:
+            client.get(reverse("workplans:meeting_list"))
+        with CaptureQueriesContext(connection) as on_page:
+            client.get(meeting.get_absolute_url())
+        return len(on_list), len(on_page)
+
+    assert queries(2) == queries(20)
+
+
+def test_the_chairs_table_and_timeline(client, sources):
+    page = client.get(reverse("workplans:chairs"))
+    html = page.content.decode()
+    accsm = html[html.index('data-body="accsm"') : html.index('data-body="psti"')]
+    assert accsm.index("ACCSM 11") < accsm.index("ACCSM 21") < accsm.index("ACCSM 22")
+    assert "Brunei Darussalam" in accsm and "Viet Nam" in accsm
+    psti = html[html.index('data-body="psti"') :]
+    assert "Thailand" in psti and "2022–2024" in psti and "not given" in psti
+    # On the timeline: a bar for each term with years, none for Thailand's undated one.
+    assert psti.split("</figure>")[0].count("<rect") == 1
+    assert accsm.count("<rect") == 3
+
+
+# Recording the figures at a meeting ------------------------------------------------------
+
+
+@pytest.fixture
+def itemized(plus_three):
+    plan = make_plan(plus_three, "itemized", statuses=[S.COMPLETED, S.ONGOING, S.PLANNED])
+    partly = make_plan(plus_three, "partly", statuses=[S.COMPLETED])
+    make_report(partly, make_meeting(plus_three, kind="som3", day="2022-08-02"), planned=30)
+    meeting = make_meeting(plus_three, kind="som3", day="2024-08-05", end_date="2024-08-09")
+    return plan, partly, meeting
+
+
+def test_recording_at_a_meeting_writes_the_live_figures_once(itemized, secretariat):
+    plan, partly, meeting = itemized
+    recordings = reports_record_at_meeting(meeting=meeting, by=secretariat)
+    assert {r.progress.plan.slug: r.action for r in recordings} == {
+        "itemized": "create",
+        "partly": "skip",  # 1 itemized of 30 reported: its live count is not its figure
+    }
+    report = StatusReport.objects.get(plan=plan, meeting=meeting)
+    assert (report.completed, report.ongoing, report.planned) == (1, 1, 1)
+    assert (report.reported_on, report.reported_until) == (date(2024, 8, 5), date(2024, 8, 9))
+    assert report.recorded_by == secretariat
+    assert ReportChange.objects.filter(report=report, action="recorded").count() == 1
+
+    # Again: nothing duplicated, nothing audited twice.
+    again = reports_record_at_meeting(meeting=meeting, by=secretariat)
+    assert {r.progress.plan.slug: r.action for r in again}["itemized"] == "unchanged"
+    assert StatusReport.objects.filter(meeting=meeting).count() == 1
+    assert ReportChange.objects.count() == 1
+
+    # A project completed since: recording again updates the report in place, audited.
+    plan.projects.filter(status=S.ONGOING).update(status=S.COMPLETED)
+    reports_record_at_meeting(meeting=meeting, by=secretariat)
+    report.refresh_from_db()
+    assert (report.completed, report.ongoing) == (2, 0)
+    change = ReportChange.objects.get(action="changed")
+    assert change.values["completed"] == ["1", "2"] and change.values["ongoing"] == ["1", "0"]
+
+
+def test_the_recorded_source_says_who_and_when(client, itemized, secretariat):
+    plan, _partly, meeting = itemized
+    reports_record_at_meeting(meeting=meeting, by=secretariat)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "Recorded from the tracker at SOM+3, ACCSM 21 by secretariat on" in page
+
+
+def test_only_the_secretariat_records(client, itemized, official_vn, secretariat):
+    _plan, _partly, meeting = itemized
+    with pytest.raises(PermissionDenied):
+        reports_record_at_meeting(meeting=meeting, by=official_vn)
+    client.force_login(official_vn)
+    url = reverse("workplans:record_figures", args=[meeting.pk])
+    assert client.post(url).status_code == 403
+    assert not StatusReport.objects.filter(meeting=meeting).exists()
+
+    client.force_login(secretariat)
+    preview = client.get(url)
+    assert preview.status_code == 200 and not StatusReport.objects.filter(meeting=meeting).exists()
+    assert client.post(url).status_code == 302
+    assert StatusReport.objects.filter(meeting=meeting).count() == 1
+
+
+def test_a_presented_report_is_locked_to_the_secretariat(plus_three, secretariat, viewer):
+    from django.contrib.auth.models import Permission
+
+    plan = make_plan(plus_three, "locked")
+    report = make_report(plan, make_meeting(plus_three), completed=7, planned=24)
+    # Even with the model permission, someone outside the Secretariat may not change it.
+    viewer.user_permissions.add(Permission.objects.get(codename="change_statusreport"))
+    viewer = type(viewer).objects.get(pk=viewer.pk)
+    with pytest.raises(PermissionDenied):
+        report_save(report=report, by=viewer, completed=8)
+    report.refresh_from_db()
+    assert report.completed == 7
+
+    report_save(report=report, by=secretariat, completed=8, planned=23)
+    change = ReportChange.objects.get(report=report)
+    assert (change.action, change.changed_by) == ("changed", secretariat)
+    assert change.values == {"completed": ["7", "8"], "planned": ["24", "23"]}
+
+
+def test_the_admin_audits_a_change_to_a_report(client, plus_three, secretariat):
+    plan = make_plan(plus_three, "admin-edit")
+    meeting = make_meeting(plus_three)
+    report = make_report(plan, meeting, completed=7, planned=24)
+    secretariat.is_staff = True
+    secretariat.save()
+    client.force_login(secretariat)
+    url = reverse("admin:workplans_statusreport_change", args=[report.pk])
+    form = {
+        "plan": plan.pk,
+        "meeting": meeting.pk,
+        "reported_on": "2022-08-02",
+        "reported_until": "",
+        "completed": 7,
+        "ongoing": 0,
+        "planned": 23,
+        "postponed": 1,
+        "source_title": "",
+        "source_url": "",
+        "notes": "",
+        "changes-TOTAL_FORMS": 0,
+        "changes-INITIAL_FORMS": 0,
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    change = ReportChange.objects.get(report=report)
+    assert change.values == {"planned": ["24", "23"], "postponed": ["0", "1"]}
+
+
+def test_a_report_outside_its_meetings_dates_is_refused(plus_three, secretariat):
+    from django.core.exceptions import ValidationError
+
+    plan = make_plan(plus_three, "dates")
+    meeting = make_meeting(plus_three, day="2022-08-02", end_date="2022-08-06")
+    report = StatusReport(plan=plan, meeting=meeting)
+    with pytest.raises(ValidationError, match="2–6 August 2022"):
+        report_save(report=report, by=secretariat, reported_on=date(2022, 9, 1))
+    assert not StatusReport.objects.exists()
+
+
+def test_meetings_of_a_body_with_no_members_still_list(client, db):
+    body = make_body("lonely")
+    make_meeting(body)
+    assert client.get(reverse("workplans:meeting_list")).status_code == 200
+
+
+def test_the_recording_preview_writes_nothing(client, itemized, secretariat):
+    _plan, _partly, meeting = itemized
+    client.force_login(secretariat)
+    page = client.get(reverse("workplans:record_figures", args=[meeting.pk]))
+    assert 'data-plan="itemized" data-action="create"' in page.content.decode()
+    assert 'data-plan="partly" data-action="skip"' in page.content.decode()
+    assert not StatusReport.objects.filter(meeting=meeting).exists()
+    assert not ReportChange.objects.exists()
