@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import countries, imports, meetings, plans, projects, tables
+from .views import countries, imports, meetings, plans, projects, reconcile, tables
 
 app_name = "workplans"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/record/", meetings.record_figures, name="record_figures"),
     path("chairs/", meetings.chairs, name="chairs"),
+    path("targets/", plans.targets, name="targets"),
+    path("reconcile/", reconcile.reconcile, name="reconcile"),
     path("my-projects/", countries.my_projects, name="my_projects"),
     path("countries/", countries.status_by_country, name="status_by_country"),
     path("countries/<str:code>/", countries.country_projects, name="country_projects"),

@@ -47,3 +47,9 @@ def report_when(report) -> str:
 def mixed_dates(progresses) -> str:
     """The warning a body's total carries when its plans' figures hold on different dates."""
     return provenance.sum_note(progresses, timezone.localdate())
+
+
+@register.filter
+def trend_for(trends: dict, plan) -> object:
+    """The trend of `plan` among the page's trends (None when it has none)."""
+    return trends.get(plan.pk) if trends else None

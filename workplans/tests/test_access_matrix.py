@@ -46,6 +46,7 @@ CASES = {
     "meeting_list": Case("get", "/meetings/", READ, reads=True),
     "meeting_detail": Case("get", "/meetings/{meeting}/", READ, reads=True),
     "chairs": Case("get", "/chairs/", READ, reads=True),
+    "targets": Case("get", "/targets/", READ, reads=True),
     "record_figures": Case("get", "/meetings/{meeting}/record/", (LOGIN, 403, 403, 403, 200)),
     "record_figures:post": Case("post", "/meetings/{meeting}/record/", (LOGIN, 403, 403, 403, 302)),
     # Changes: by POST, for those allowed.
@@ -71,6 +72,7 @@ CASES = {
     # The pages of those who update.
     "my_projects": Case("get", "/my-projects/", (LOGIN, 403, 200, 200, 403)),
     "status_by_country": Case("get", "/countries/", (LOGIN, 403, 403, 403, 200)),
+    "reconcile": Case("get", "/reconcile/", (LOGIN, 403, 403, 403, 200)),
     "country_projects": Case("get", "/countries/VN/", (LOGIN, 403, 200, 403, 200)),
     # Spreadsheet imports (issue 4): officials update statuses, the Secretariat itemizes.
     "import_index": Case("get", "/imports/", (LOGIN, 200, 200, 200, 200)),

@@ -243,3 +243,141 @@ def test_the_recording_preview_writes_nothing(client, itemized, secretariat):
     assert 'data-plan="partly" data-action="skip"' in page.content.decode()
     assert not StatusReport.objects.filter(meeting=meeting).exists()
     assert not ReportChange.objects.exists()
+
+
+# Targets and milestones ---------------------------------------------------------------------
+
+
+def test_targets_and_milestones_say_where_they_stand(client, sources):
+    page = client.get(reverse("workplans:targets"))
+    html = page.content.decode()
+    # Viet Nam's two targets: no actual in the sources.
+    assert html.count("data-target=") == 2 and html.count("not reported") == 2
+    # Its Q1 and Q2 2019 milestones: no outcome reported, long past due.
+    states = [row.state for row in page.context["milestones"]]
+    assert states == ["overdue", "overdue"]
+    assert html.count("overdue, no outcome reported") == 2
+    plan = client.get("/plans/vn-scheme-1439-2019-2025/").content.decode()
+    assert plan.count('data-state="overdue"') == 2
+
+
+def test_a_milestone_is_done_once_its_outcome_is_reported_and_due_before_its_date(db):
+    from workplans.models import Milestone
+    from workplans.targets import milestone_state
+
+    milestone = Milestone(due_date=date(2019, 3, 31), due_label="Q1 2019")
+    assert milestone_state(milestone, date(2019, 3, 31)) == "due"
+    assert milestone_state(milestone, date(2019, 4, 1)) == "overdue"
+    milestone.outcome = "Guidance issued."
+    assert milestone_state(milestone, date(2030, 1, 1)) == "done"
+
+
+def test_the_action_lines_say_they_were_proposed_by_viet_nam(client, sources):
+    page = client.get("/plans/accsm-work-plan-2021-2025/").content.decode()
+    assert 'data-proposed-by="VN"' in page
+    assert "the sources do not say they were adopted" in page
+
+
+# Reconciliation ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def reported_and_changed(plus_three, secretariat):
+    """A plan reported at 1 completed, 2 planned; one planned project completed since."""
+    from workplans.services import project_set_status
+
+    plan = make_plan(plus_three, "reconciled", statuses=[S.COMPLETED, S.PLANNED, S.PLANNED])
+    make_report(plan, make_meeting(plus_three, day="2022-08-02"), completed=1, planned=2)
+    project = plan.projects.get(code="P002")
+    project_set_status(project=project, status=S.COMPLETED, by=secretariat, expected_version=1)
+    return plan, project
+
+
+def test_reconciliation_shows_the_difference_and_who_changed_what(
+    client, reported_and_changed, secretariat
+):
+    plan, project = reported_and_changed
+    client.force_login(secretariat)
+    page = client.get(reverse("workplans:reconcile"))
+    (item,) = page.context["items"]
+    assert {line.status: line.difference for line in item.lines} == {
+        "completed": 1,
+        "ongoing": 0,
+        "planned": -1,
+        "postponed": 0,
+    }
+    assert [c.project_id for c in item.changes] == [project.pk]
+    html = page.content.decode()
+    assert "P002" in html and "by secretariat on" in html and "Planned → Completed" in html
+    # The plan page holds the same section, and the dashboard's flag leads to it.
+    plan_page = client.get(plan.get_absolute_url()).content.decode()
+    assert 'id="reconcile"' in plan_page and 'data-reconcile="reconciled"' in plan_page
+    dashboard = client.get("/").content.decode()
+    assert f"{plan.get_absolute_url()}#reconcile" in dashboard
+
+
+def test_reconciliation_is_for_the_secretariat(client, reported_and_changed, official_vn):
+    client.force_login(official_vn)
+    assert client.get(reverse("workplans:reconcile")).status_code == 403
+
+
+def test_reconciliation_costs_the_same_with_more_plans(client, plus_three, secretariat):
+    from workplans.models import StatusChange
+
+    client.force_login(secretariat)
+
+    def queries(n: int) -> int:
+        meeting = make_meeting(plus_three, day="2022-08-02", edition=f"E{n}")
+        for i in range(n):
+            plan = make_plan(plus_three, f"r-{n}-{i}", statuses=[S.COMPLETED, S.PLANNED])
+            make_report(plan, meeting, completed=1, planned=1)
+            StatusChange.objects.create(
+                project=plan.projects.first(),
+                from_status="planned",
+                to_status="completed",
+                channel="web",
+                version=2,
+            )
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("workplans:reconcile")).status_code == 200
+        return len(captured)
+
+    assert queries(2) == queries(20)
+
+
+# Trend ----------------------------------------------------------------------------------------
+
+
+def test_a_plans_trend_shows_each_report_then_live(client, reported_and_changed, plus_three):
+    plan, _project = reported_and_changed
+    later = make_meeting(plus_three, day="2023-08-01", edition="ACCSM 22")
+    make_report(plan, later, completed=1, ongoing=1, planned=1)
+    page = client.get(plan.get_absolute_url())
+    trend = page.context["trend"]
+    assert [p.progress.total for p in trend.points] == [3, 3, 3]
+    assert [p.progress.completed for p in trend.points] == [1, 1, 2]
+    assert [p.live for p in trend.points] == [False, False, True]
+    assert trend.points[0].when == "2 August 2022"
+    # Bars share one scale: equal totals, equal heights; completed 2 of 3 is 2/3 of the height.
+    bars = trend.bars
+    heights = [sum(s["height"] for s in bar.segments) for bar in bars]
+    assert heights == [60.0, 60.0, 60.0]
+    assert bars[2].segments[0]["height"] == 40.0
+    html = page.content.decode()
+    assert html.count('<rect class="seg-') >= 7 and 'data-point="2" data-live' in html
+    dashboard = client.get("/").content.decode()
+    small = dashboard[dashboard.index('data-trend="reconciled"') :].split("</p>")[0]
+    assert "33.3 % → 33.3 % → 66.7 %" in small
+
+
+def test_the_dashboard_with_trends_costs_the_same_with_more_plans(client, plus_three):
+    def queries(n: int) -> int:
+        meeting = make_meeting(plus_three, day="2022-08-02", edition=f"T{n}")
+        for i in range(n):
+            plan = make_plan(plus_three, f"t-{n}-{i}", statuses=[S.COMPLETED, S.PLANNED])
+            make_report(plan, meeting, completed=1, planned=1)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/").status_code == 200
+        return len(captured)
+
+    assert queries(2) == queries(20)

@@ -2,12 +2,15 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django_tables2 import RequestConfig
 
+from ..history import trends
 from ..models import WorkPlan
 from ..permissions import (
     readable,
 )
+from ..reconcile import reconciliations
 from ..selectors import (
     dashboard_bodies,
     pending_proposals,
@@ -15,20 +18,29 @@ from ..selectors import (
     plan_projects,
 )
 from ..tables.projects import ProjectTable
+from ..targets import all_milestones, all_targets, milestone_rows
 
 
 @readable
 def dashboard(request: HttpRequest) -> HttpResponse:
-    context = {"bodies": dashboard_bodies(), "proposals": pending_proposals()}
+    bodies = dashboard_bodies()
+    progresses = [progress for group in bodies for progress in group.plans]
+    context = {
+        "bodies": bodies,
+        "proposals": pending_proposals(),
+        "trends": trends(progresses, timezone.localdate()),
+    }
     return render(request, "workplans/dashboard.html", context)
 
 
 @readable
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    found = plan_progress(WorkPlan.objects.filter(slug=slug).select_related("predecessor"))
+    plans = WorkPlan.objects.filter(slug=slug).select_related("predecessor")
+    found = plan_progress(plans)
     if not found:
         raise Http404
     progress = found[0]
+    reconciled = reconciliations(plans) if progress.report and progress.live else []
     plan = progress.plan
     table = ProjectTable(plan_projects(plan))
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
@@ -37,10 +49,23 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "progress": progress,
         "table": table,
         "reports": plan.reports.select_related("meeting", "recorded_by"),
-        "areas": plan.areas.all(),
+        "areas": plan.areas.select_related("proposed_by"),
         "proposals": plan.projects.proposals().select_related("proposed_by"),
         "targets": plan.targets.all(),
-        "milestones": plan.milestones.all(),
+        "milestones": milestone_rows(plan.milestones.all(), timezone.localdate()),
         "successors": plan.successors.all(),
+        "reconciliation": reconciled[0] if reconciled else None,
+        "trend": trends([progress], timezone.localdate())[plan.pk],
     }
     return render(request, "workplans/plan_detail.html", context)
+
+
+@readable
+def targets(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    context = {
+        "targets": all_targets(),
+        "milestones": milestone_rows(all_milestones(), today),
+        "today": today,
+    }
+    return render(request, "workplans/targets.html", context)
