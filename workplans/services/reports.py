@@ -2,11 +2,13 @@
 every change to a report (a presented report is locked to the Secretariat)."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..models import Meeting, ReportChange, StatusReport, WorkPlan
@@ -14,6 +16,10 @@ from ..permissions import can_change_report, can_record_reports
 from ..provenance import Basis
 from ..selectors import PlanProgress, plan_progress
 from ..statuses import COUNTED
+
+# Live figures recorded today may be dated at a meeting at most this long after it ended:
+# a report never looks older than the figures it holds.
+RECORDING_GRACE_DAYS = 7
 
 # The fields of a report that its audit trail follows.
 AUDITED = ("meeting", "reported_on", "reported_until", *COUNTED, "source_title", "source_url")
@@ -26,6 +32,17 @@ class Recording:
     progress: PlanProgress
     action: str  # "create", "update", "unchanged" or "skip"
     reason: str = ""
+
+
+def recording_refused(meeting: Meeting) -> str:
+    """Why today's live figures may not be recorded at `meeting` ('' when they may)."""
+    last = meeting.end_date or meeting.start_date
+    if last < timezone.localdate() - timedelta(days=RECORDING_GRACE_DAYS):
+        return _(
+            "%(meeting)s ended on %(date)s: today's live figures cannot be dated at it. "
+            "Record them at the current or an upcoming meeting."
+        ) % {"meeting": meeting, "date": date_format(last, "DATE_FORMAT")}
+    return ""
 
 
 def recording_plan(meeting: Meeting) -> list[Recording]:
@@ -62,6 +79,8 @@ def reports_record_at_meeting(*, meeting: Meeting, by: User) -> list[Recording]:
     """
     if not can_record_reports(by):
         raise PermissionDenied(_("Only the Secretariat records the figures at a meeting."))
+    if refusal := recording_refused(meeting):
+        raise ValidationError(refusal, code="meeting_past")
     list(WorkPlan.objects.select_for_update().filter(body=meeting.body_id).values_list("pk"))
     recordings = recording_plan(meeting)
     now = timezone.now()

@@ -1,12 +1,13 @@
 """The meeting cycle: meetings and their business, chairs, figures recorded at a meeting."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from workplans.models import Meeting, Project, ReportChange, StatusReport
 from workplans.services import proposal_adopt, report_save, reports_record_at_meeting
@@ -115,7 +116,8 @@ def itemized(plus_three):
     plan = make_plan(plus_three, "itemized", statuses=[S.COMPLETED, S.ONGOING, S.PLANNED])
     partly = make_plan(plus_three, "partly", statuses=[S.COMPLETED])
     make_report(partly, make_meeting(plus_three, kind="som3", day="2022-08-02"), planned=30)
-    meeting = make_meeting(plus_three, kind="som3", day="2024-08-05", end_date="2024-08-09")
+    start = timezone.localdate() + timedelta(days=3)  # the coming SOM+3
+    meeting = make_meeting(plus_three, kind="som3", day=start, end_date=start + timedelta(days=4))
     return plan, partly, meeting
 
 
@@ -128,7 +130,10 @@ def test_recording_at_a_meeting_writes_the_live_figures_once(itemized, secretari
     }
     report = StatusReport.objects.get(plan=plan, meeting=meeting)
     assert (report.completed, report.ongoing, report.planned) == (1, 1, 1)
-    assert (report.reported_on, report.reported_until) == (date(2024, 8, 5), date(2024, 8, 9))
+    assert (report.reported_on, report.reported_until) == (
+        meeting.start_date,
+        meeting.start_date + timedelta(days=4),
+    )
     assert report.recorded_by == secretariat
     assert ReportChange.objects.filter(report=report, action="recorded").count() == 1
 
@@ -381,3 +386,17 @@ def test_the_dashboard_with_trends_costs_the_same_with_more_plans(client, plus_t
         return len(captured)
 
     assert queries(2) == queries(20)
+
+
+def test_live_figures_are_not_dated_at_a_meeting_long_past(client, itemized, secretariat):
+    from django.core.exceptions import ValidationError
+
+    _plan, partly, _meeting = itemized
+    past = partly.reports.get().meeting  # 2 August 2022
+    with pytest.raises(ValidationError, match="cannot be dated at it"):
+        reports_record_at_meeting(meeting=past, by=secretariat)
+    client.force_login(secretariat)
+    url = reverse("workplans:record_figures", args=[past.pk])
+    assert "data-refusal" in client.get(url).content.decode()
+    assert client.post(url).status_code == 400
+    assert StatusReport.objects.filter(meeting=past).count() == 1  # only the one reported then

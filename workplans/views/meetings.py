@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from ..meetings import MeetingFilter, chair_rotation, meeting_business, meetings
 from ..models import Meeting
 from ..permissions import AuthenticatedRequest, can_record_reports, readable
-from ..services.reports import recording_plan, reports_record_at_meeting
+from ..services.reports import recording_plan, recording_refused, reports_record_at_meeting
 
 MEETINGS_PER_PAGE = 50
 
@@ -56,7 +56,8 @@ def record_figures(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(meetings(), pk=pk)
     if not can_record_reports(request.user):
         raise PermissionDenied(_("Only the Secretariat records the figures at a meeting."))
-    if request.method == "POST":
+    refusal = recording_refused(meeting)
+    if request.method == "POST" and not refusal:
         recordings = reports_record_at_meeting(meeting=meeting, by=request.user)
         done = sum(1 for r in recordings if r.action in ("create", "update"))
         messages.success(
@@ -69,5 +70,6 @@ def record_figures(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             % {"count": done, "meeting": meeting},
         )
         return redirect(meeting)
-    context = {"meeting": meeting, "recordings": recording_plan(meeting)}
-    return render(request, "workplans/meetings/record.html", context)
+    context = {"meeting": meeting, "recordings": recording_plan(meeting), "refusal": refusal}
+    status = 400 if request.method == "POST" else 200  # a POST that got here was refused
+    return render(request, "workplans/meetings/record.html", context, status=status)
