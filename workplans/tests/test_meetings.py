@@ -400,3 +400,22 @@ def test_live_figures_are_not_dated_at_a_meeting_long_past(client, itemized, sec
     assert "data-refusal" in client.get(url).content.decode()
     assert client.post(url).status_code == 400
     assert StatusReport.objects.filter(meeting=past).count() == 1  # only the one reported then
+
+
+@pytest.mark.parametrize("page", ["chairs", "trend"])
+def test_svg_coordinates_are_not_localized(client, db, request, page):
+    import re
+
+    # Vietnamese writes decimals with a comma; SVG needs a dot, in every language.
+    if page == "chairs":
+        request.getfixturevalue("sources")
+        url = reverse("workplans:chairs")
+    else:
+        plan, _project = request.getfixturevalue("reported_and_changed")
+        url = plan.get_absolute_url()
+    client.cookies["django_language"] = "vi"
+    html = client.get(url).content.decode()
+    assert "Tổng quan" in html  # the page is in Vietnamese
+    coordinates = re.findall(r'<rect [^>]*?(?:x|y|width|height)="([^"]*)"', html)
+    assert coordinates and not [c for c in coordinates if "," in c]
+    assert any("." in c for c in coordinates)
