@@ -72,7 +72,12 @@ class Trend:
 
 
 def plan_trend(progress: PlanProgress, reports: list[StatusReport], today: date) -> Trend:
-    """The plan's reports, oldest first, then its live count when it has itemized projects."""
+    """The plan's reports, oldest first, then its live count when it has itemized projects.
+
+    As of a past day: the reports made by then, then the count at the end of that day.
+    """
+    if progress.as_of:
+        reports = [r for r in reports if r.reported_on <= progress.as_of]
     points = [
         TrendPoint(report_when(r), r.progress, source=str(r.meeting or r.source_title))
         for r in sorted(reports, key=lambda r: (r.reported_on, r.pk))
@@ -80,7 +85,8 @@ def plan_trend(progress: PlanProgress, reports: list[StatusReport], today: date)
     if progress.live is not None:
         points.append(
             TrendPoint(
-                _("live, %(date)s") % {"date": date_format(today, "DATE_FORMAT")},
+                (_("as of %(date)s") if progress.as_of else _("live, %(date)s"))
+                % {"date": date_format(progress.as_of or today, "DATE_FORMAT")},
                 progress.live,
                 live=True,
             )

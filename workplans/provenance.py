@@ -80,7 +80,11 @@ def added_since(progress) -> str:
 
 
 def figures_when(progress, today: date) -> str:
-    """When a plan's figures hold: today (live), the report's dates, or both (report + adopted)."""
+    """When a plan's figures hold: today (live), the report's dates, or both (report + adopted).
+
+    Figures computed as of a past day hold on that day, not today.
+    """
+    today = progress.as_of or today
     if progress.basis == Basis.LIVE:
         return date_format(today, "DATE_FORMAT")
     if progress.basis == Basis.REPORT_PLUS:

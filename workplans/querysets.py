@@ -1,11 +1,14 @@
 """Reusable reads. Figures are counted by the database, in the query that lists the rows."""
 
+from datetime import date, datetime, time, timedelta
+
 from django.db import models
 from django.db.models import (
     BooleanField,
     Case,
     Count,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -13,6 +16,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from .statuses import ACTIVE, COUNTED, ProjectStatus
 
@@ -34,11 +38,23 @@ def stale_q(cutoff, prefix: str = "") -> Q:
     )
 
 
+def end_of(day: date) -> datetime:
+    """The first instant after `day` ends, in the tracker's time zone."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
 class WorkPlanQuerySet(models.QuerySet):
-    def with_progress(self):
-        """Annotate live counts per status and the figures of the latest report, in one query."""
+    def with_progress(self, as_of: date | None = None):
+        """Annotate live counts per status and the figures of the latest report, in one query.
+
+        With `as_of`, each project counts by its status at the end of that day, rebuilt from
+        the audit trail; projects created later are left out, and the latest report is the
+        latest reported by then.
+        """
         from .models import StatusReport
 
+        if as_of is not None:
+            return self._with_progress_as_of(as_of)
         live = {
             f"live_{status.value}": Count("projects", filter=Q(projects__status=status))
             for status in COUNTED
@@ -72,8 +88,66 @@ class WorkPlanQuerySet(models.QuerySet):
             )
         )
 
+    def _with_progress_as_of(self, day: date):
+        from .models import Project, StatusReport
+
+        def count(condition: Q, *, added: bool = False):
+            projects = Project.objects.filter(plan=OuterRef("pk")).as_of(day).filter(condition)
+            if added:  # adopted after the report, by the end of the day
+                projects = projects.filter(
+                    adopted_on__lt=end_of(day), adopted_on__date__gt=OuterRef("report_until")
+                )
+            counted = projects.order_by().values("plan").annotate(n=Count("pk")).values("n")
+            return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+        latest = (
+            StatusReport.objects.filter(plan=OuterRef("pk"), reported_on__lte=day)
+            .annotate(until=Coalesce("reported_until", "reported_on"))
+            .order_by("-reported_on", "-pk")
+        )
+        reported = {
+            f"report_{field}": Subquery(latest.values(field)[:1]) for field in REPORT_FIELDS
+        }
+        live = {f"live_{s.value}": count(Q(status_then=s)) for s in COUNTED}
+        added = {f"added_{s.value}": count(Q(status_then=s), added=True) for s in COUNTED}
+        return (
+            self.select_related("body")
+            .annotate(**reported)
+            .annotate(
+                **live,
+                **added,
+                pending=count(Q(status_then=ProjectStatus.PROPOSED)),
+                itemized=count(~Q(status_then=ProjectStatus.PROPOSED)),
+            )
+        )
+
 
 class ProjectQuerySet(models.QuerySet):
+    def as_of(self, day: date):
+        """The projects that existed at the end of `day`, with `status_then`: their status then.
+
+        Rebuilt from the audit trail: the status set by the last change made by then; else,
+        if the project changed only later, the status its first change started from; else
+        its status now. Computed by the database, in the query that lists the projects.
+        """
+        from .models import StatusChange
+
+        end = end_of(day)
+        changes = StatusChange.objects.filter(project=OuterRef("pk")).exclude(to_status="")
+        last_before = (
+            changes.filter(changed_at__lt=end).order_by("-changed_at", "-pk").values("to_status")
+        )
+        first_after = (
+            StatusChange.objects.filter(
+                project=OuterRef("pk"), changed_at__gte=end, action=StatusChange.Action.STATUS
+            )
+            .order_by("changed_at", "pk")
+            .values("from_status")
+        )
+        return self.filter(created_at__lt=end).annotate(
+            status_then=Coalesce(Subquery(last_before[:1]), Subquery(first_after[:1]), F("status"))
+        )
+
     def counted(self):
         return self.filter(status__in=COUNTED)
 

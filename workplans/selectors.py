@@ -27,6 +27,7 @@ class PlanProgress:
     report: StatusReport | None
     pending: int
     added: Progress = field(default_factory=Progress)
+    as_of: date | None = None  # the day the live figures hold on; None: now
 
     @property
     def basis(self) -> str | None:
@@ -70,9 +71,12 @@ class BodyProgress:
         return sum((p.figures for p in self.plans if p.figures), Progress())
 
 
-def plan_progress(plans: WorkPlanQuerySet) -> list[PlanProgress]:
-    """Figures for every plan of `plans`: one aggregate query, plus one for the reports' sources."""
-    rows = list(plans.with_progress())
+def plan_progress(plans: WorkPlanQuerySet, as_of: date | None = None) -> list[PlanProgress]:
+    """Figures for every plan of `plans`: one aggregate query, plus one for the reports' sources.
+
+    With `as_of`, the figures at the end of that day (see WorkPlanQuerySet.with_progress).
+    """
+    rows = list(plans.with_progress(as_of))
     reports = StatusReport.objects.select_related("meeting", "recorded_by").in_bulk(
         [row.report_pk for row in rows if row.report_pk]
     )
@@ -88,15 +92,20 @@ def plan_progress(plans: WorkPlanQuerySet) -> list[PlanProgress]:
                 report=reports.get(row.report_pk),
                 pending=row.pending,
                 added=Progress.from_row(row, "added_") or Progress(),
+                as_of=as_of,
             )
         )
     return result
 
 
-def dashboard_bodies(plans: WorkPlanQuerySet | None = None) -> list[BodyProgress]:
-    """Plans with their figures, grouped by body in display order."""
+def dashboard_bodies(
+    plans: WorkPlanQuerySet | None = None, as_of: date | None = None
+) -> list[BodyProgress]:
+    """Plans with their figures (as of a day, if given), grouped by body in display order."""
     plans = plans if plans is not None else WorkPlan.objects.all()
-    progress = plan_progress(plans.order_by("body__position", "body__short_name", "-start_year"))
+    progress = plan_progress(
+        plans.order_by("body__position", "body__short_name", "-start_year"), as_of
+    )
     return [
         BodyProgress(body=body, plans=list(items))
         for body, items in groupby(progress, key=lambda p: p.plan.body)
@@ -202,9 +211,14 @@ class ProgressRow:
 def _plan_source(progress: PlanProgress, today: date) -> str:
     basis = progress.basis
     if basis == Basis.LIVE:
-        text = _("Live count of the plan's itemized projects, as of %(date)s") % {
-            "date": date_format(today, "DATE_FORMAT")
-        }
+        if progress.as_of:
+            text = _(
+                "Count of the plan's itemized projects as of %(date)s, rebuilt from the audit trail"
+            ) % {"date": date_format(progress.as_of, "DATE_FORMAT")}
+        else:
+            text = _("Live count of the plan's itemized projects, as of %(date)s") % {
+                "date": date_format(today, "DATE_FORMAT")
+            }
         if progress.report and progress.reported and progress.differs:
             text += "; " + _("differs from the latest report (%(source)s: %(total)s counted)") % {
                 "source": report_source(progress.report),
@@ -230,10 +244,10 @@ def _sum_source(rows: list[ProgressRow], what: str) -> str:
     return f"{what} ({dates[0]})" if dates else what
 
 
-def progress_rows(plans: WorkPlanQuerySet) -> list[ProgressRow]:
+def progress_rows(plans: WorkPlanQuerySet, as_of: date | None = None) -> list[ProgressRow]:
     """Rows of the progress table, from the dashboard's reads (a constant number of queries)."""
-    today = timezone.localdate()
-    bodies = dashboard_bodies(plans)
+    today = as_of or timezone.localdate()
+    bodies = dashboard_bodies(plans, as_of)
     rows, plan_rows = [], []
     for group in bodies:
         body_rows = []

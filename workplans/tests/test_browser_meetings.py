@@ -69,7 +69,9 @@ def test_the_meeting_cycle_pages_fit_and_pass_axe(
         [{"name": "django_language", "value": language, "url": live_server.url}]
     )
     som = Meeting.objects.get(kind="som")
-    for path in ["/meetings/", som.get_absolute_url(), "/chairs/", "/targets/", SCHEME]:
+    pages = ["/meetings/", som.get_absolute_url(), "/chairs/", "/targets/", SCHEME]
+    pages += ["/?as_of=2023-01-01", "/progress/?as_of=2023-01-01", SCHEME + "?as_of=2023-01-01"]
+    for path in pages:
         check(page, axe, live_server.url + path, width)
     page.goto(live_server.url + "/chairs/")
     if language == "vi":

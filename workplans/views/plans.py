@@ -1,10 +1,12 @@
 """The dashboard and a plan's page: figures with their sources, projects, proposals."""
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
+from ..asof import as_of_from
 from ..history import trends
 from ..models import WorkPlan
 from ..permissions import (
@@ -21,26 +23,37 @@ from ..tables.projects import ProjectTable
 from ..targets import all_milestones, all_targets, milestone_rows
 
 
+def _as_of(request: HttpRequest):
+    as_of, error = as_of_from(request)
+    if error:
+        messages.error(request, error)
+    return as_of
+
+
 @readable
 def dashboard(request: HttpRequest) -> HttpResponse:
-    bodies = dashboard_bodies()
+    as_of = _as_of(request)
+    bodies = dashboard_bodies(as_of=as_of)
     progresses = [progress for group in bodies for progress in group.plans]
     context = {
         "bodies": bodies,
         "proposals": pending_proposals(),
         "trends": trends(progresses, timezone.localdate()),
+        "as_of": as_of,
     }
     return render(request, "workplans/dashboard.html", context)
 
 
 @readable
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    as_of = _as_of(request)
     plans = WorkPlan.objects.filter(slug=slug).select_related("predecessor")
-    found = plan_progress(plans)
+    found = plan_progress(plans, as_of)
     if not found:
         raise Http404
     progress = found[0]
-    reconciled = reconciliations(plans) if progress.report and progress.live else []
+    # Reconciliation compares the latest report with the live count: now only.
+    reconciled = reconciliations(plans) if progress.report and progress.live and not as_of else []
     plan = progress.plan
     table = ProjectTable(plan_projects(plan))
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
@@ -56,6 +69,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "successors": plan.successors.all(),
         "reconciliation": reconciled[0] if reconciled else None,
         "trend": trends([progress], timezone.localdate())[plan.pk],
+        "as_of": as_of,
     }
     return render(request, "workplans/plan_detail.html", context)
 

@@ -1,5 +1,6 @@
 """The filtered tables (projects, progress), their exports and the printable meeting annex."""
 
+from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from .. import throttle
+from ..asof import as_of_described, as_of_from
 from ..models import Body, Project, WorkPlan
 from ..permissions import readable
 from ..selectors import progress_rows
@@ -78,17 +80,21 @@ def progress_table(request: HttpRequest) -> HttpResponseBase:
     """One row per plan, subtotals per body: the table that goes into meeting papers."""
     filterset = PlanFilter(request.GET, queryset=WorkPlan.objects.all())
     valid = filterset.form.is_valid()
-    rows = progress_rows(filterset.qs if valid else WorkPlan.objects.none())
+    as_of, error = as_of_from(request)
+    if error:
+        messages.error(request, error)
+    rows = progress_rows(filterset.qs if valid else WorkPlan.objects.none(), as_of)
     table = ProgressTable(rows)
     RequestConfig(request, paginate=False).configure(table)
 
-    described = filterset.describe()
+    described = filterset.describe() + as_of_described(as_of)
     export_format = request.GET.get("_export")
     if export_format is not None:
         body = filterset.form.cleaned_data.get("body") if valid else None
+        stem = f"{listing.stem(body.code if body else 'accsm')}-progress"
         export = exports.Export(
             title=_("Progress of the work plans"),
-            filename_stem=f"{listing.stem(body.code if body else 'accsm')}-progress",
+            filename_stem=stem + (f"-as-of-{as_of.isoformat()}" if as_of else ""),
             sheet_name=_("Progress"),
             filters=described,
         )
@@ -99,6 +105,7 @@ def progress_table(request: HttpRequest) -> HttpResponseBase:
         "table": table,
         "described": described,
         "export_links": listing.export_links(request),
+        "as_of": as_of,
     }
     return render(request, "workplans/tables/progress.html", context)
 
@@ -108,8 +115,10 @@ def _annex_context(request: HttpRequest, body_code: str | None) -> dict:
     plans = WorkPlan.objects.filter(body=body) if body else WorkPlan.objects.all()
     # The period comes from the query string; the body from the address.
     filterset = PlanFilter({"period": request.GET.get("period", "")}, queryset=plans)
-    rows = progress_rows(filterset.qs if filterset.form.is_valid() else plans.none())
+    as_of, _error = as_of_from(request)  # the annex page and its PDF: no messages there
+    rows = progress_rows(filterset.qs if filterset.form.is_valid() else plans.none(), as_of)
     return {
+        "as_of": as_of,
         "body": body,
         "rows": rows,
         "period": filterset.describe(),
