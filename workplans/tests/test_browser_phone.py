@@ -30,9 +30,13 @@ def check(page, axe, url: str, width: int) -> None:
     assert axe(page) == [], url
 
 
+@pytest.mark.parametrize("language", ["en", "vi"])
 @pytest.mark.parametrize("width", [390, 1280])
-def test_public_pages_fit_the_screen_and_pass_axe(page, axe, live_server, sources, width):
+def test_public_pages_fit_the_screen_and_pass_axe(page, axe, live_server, sources, width, language):
     page.set_viewport_size({"width": width, "height": 844})
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
     for path in PUBLIC:
         check(page, axe, live_server.url + path, width)
 
@@ -67,11 +71,23 @@ def test_an_official_on_a_phone_finds_the_menu_folded_and_the_status_form_on_top
     page.screenshot(path=str(screenshot_dir / "phone-project-page.png"), full_page=True)
 
 
+@pytest.mark.parametrize("language", ["en", "vi"])
 def test_the_secretariat_on_a_desktop_passes_axe_on_its_pages(
-    page, axe, live_server, sources, secretariat
+    page, axe, live_server, sources, secretariat, language
 ):
     log_in(page, live_server.url, "secretariat")
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
     plan = WorkPlan.objects.get(slug="accsm-plus-3-work-plan-2021-2025")
     proposal = plan.projects.get(status="proposed")
-    for path in ["/countries/", "/countries/VN/", proposal.get_absolute_url(), "/proposals/new/"]:
+    for path in [
+        "/countries/",
+        "/countries/VN/",
+        proposal.get_absolute_url(),
+        "/proposals/new/",
+        "/reconcile/",
+        "/imports/",
+        "/imports/itemize/",
+    ]:
         check(page, axe, live_server.url + path, 1280)
