@@ -3,6 +3,7 @@
 import re
 from datetime import date
 
+from django.contrib import messages
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -28,6 +29,14 @@ def as_of_from(request: HttpRequest) -> tuple[date | None, str]:
             "date": date_format(day, "DATE_FORMAT")
         }
     return (None if day == today else day), ""
+
+
+def as_of_or_message(request: HttpRequest) -> date | None:
+    """as_of_from() for a page: a wrong parameter is said in a message, the figures are now's."""
+    as_of, error = as_of_from(request)
+    if error:
+        messages.error(request, error)
+    return as_of
 
 
 def as_of_described(as_of: date | None) -> list[tuple[str, str]]:

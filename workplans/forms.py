@@ -8,14 +8,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import transitions
-from .dates import date_range
 from .models import Country, Meeting, Project, StatusChange, WorkPlan
 from .permissions import AnyUser
 from .services import project_set_status, proposal_adopt, proposal_decline
 
 
 def meeting_label(meeting: Meeting) -> str:
-    return f"{meeting} — {date_range(meeting.start_date, meeting.end_date)}"
+    return f"{meeting} — {meeting.dates}"
 
 
 class MeetingChoiceField(forms.ModelChoiceField):

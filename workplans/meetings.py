@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from .models import Body, Chairmanship, Meeting, Project, StatusChange, StatusReport
+from .models import Body, Chairmanship, Meeting, StatusChange, StatusReport
 from .statuses import ProjectStatus
 
 
@@ -72,32 +72,28 @@ def meeting_business(meeting: Meeting) -> MeetingBusiness:
         .order_by("changed_at", "pk")
     )
     decided = [c for c in changes if c.from_status == ProjectStatus.PROPOSED]
-    same_kind = Meeting.objects.filter(body=meeting.body_id, kind=meeting.kind).exclude(
-        pk=meeting.pk
-    )
-    previous = (
-        same_kind.filter(
-            Q(start_date__lt=meeting.start_date)
-            | Q(start_date=meeting.start_date, pk__lt=meeting.pk)
-        )
-        .order_by("-start_date", "-pk")
-        .first()
-    )
-    following = (
-        same_kind.filter(
-            Q(start_date__gt=meeting.start_date)
-            | Q(start_date=meeting.start_date, pk__gt=meeting.pk)
-        )
-        .order_by("start_date", "pk")
-        .first()
-    )
     return MeetingBusiness(
         reports=reports,
         adopted=[c for c in decided if c.to_status == ProjectStatus.PLANNED],
         declined=[c for c in decided if c.to_status == ProjectStatus.CANCELLED],
         changes=[c for c in changes if c not in decided],
-        previous=previous,
-        next=following,
+        previous=_neighbour(meeting, later=False),
+        next=_neighbour(meeting, later=True),
+    )
+
+
+def _neighbour(meeting: Meeting, *, later: bool) -> Meeting | None:
+    """The meeting of the same body and kind just before or after `meeting` (by date, then pk)."""
+    after = "gt" if later else "lt"
+    sign = "" if later else "-"
+    return (
+        Meeting.objects.filter(body=meeting.body_id, kind=meeting.kind)
+        .filter(
+            Q(**{f"start_date__{after}": meeting.start_date})
+            | Q(start_date=meeting.start_date, **{f"pk__{after}": meeting.pk})
+        )
+        .order_by(f"{sign}start_date", f"{sign}pk")
+        .first()
     )
 
 
@@ -140,7 +136,3 @@ def chair_rotation(today: date) -> tuple[list[BodyChairs], range]:
         group.rows.append(ChairRow(chair, round(left, 2), round(width, 2), y))
     bodies = sorted(groups.values(), key=lambda g: (g.body.position, g.body.short_name))
     return bodies, range(first, last + 1)
-
-
-def proposals_decided_at(meeting: Meeting) -> QuerySet[Project]:
-    return Project.objects.filter(adopted_at=meeting)

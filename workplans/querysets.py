@@ -43,6 +43,18 @@ def end_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
+def latest_reports(plan, by: date | None = None):
+    """A plan's reports, latest first (reported by `by`, if given), each with `until`."""
+    from .models import StatusReport
+
+    reports = StatusReport.objects.filter(plan=plan)
+    if by is not None:
+        reports = reports.filter(reported_on__lte=by)
+    return reports.annotate(until=Coalesce("reported_until", "reported_on")).order_by(
+        "-reported_on", "-pk"
+    )
+
+
 class WorkPlanQuerySet(models.QuerySet):
     def with_progress(self, as_of: date | None = None):
         """Annotate live counts per status and the figures of the latest report, in one query.
@@ -51,19 +63,13 @@ class WorkPlanQuerySet(models.QuerySet):
         the audit trail; projects created later are left out, and the latest report is the
         latest reported by then.
         """
-        from .models import StatusReport
-
         if as_of is not None:
             return self._with_progress_as_of(as_of)
         live = {
             f"live_{status.value}": Count("projects", filter=Q(projects__status=status))
             for status in COUNTED
         }
-        latest = (
-            StatusReport.objects.filter(plan=OuterRef("pk"))
-            .annotate(until=Coalesce("reported_until", "reported_on"))
-            .order_by("-reported_on", "-pk")
-        )
+        latest = latest_reports(OuterRef("pk"))
         reported = {
             f"report_{field}": Subquery(latest.values(field)[:1]) for field in REPORT_FIELDS
         }
@@ -89,7 +95,7 @@ class WorkPlanQuerySet(models.QuerySet):
         )
 
     def _with_progress_as_of(self, day: date):
-        from .models import Project, StatusReport
+        from .models import Project
 
         def count(condition: Q, *, added: bool = False):
             projects = Project.objects.filter(plan=OuterRef("pk")).as_of(day).filter(condition)
@@ -100,11 +106,7 @@ class WorkPlanQuerySet(models.QuerySet):
             counted = projects.order_by().values("plan").annotate(n=Count("pk")).values("n")
             return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
-        latest = (
-            StatusReport.objects.filter(plan=OuterRef("pk"), reported_on__lte=day)
-            .annotate(until=Coalesce("reported_until", "reported_on"))
-            .order_by("-reported_on", "-pk")
-        )
+        latest = latest_reports(OuterRef("pk"), by=day)
         reported = {
             f"report_{field}": Subquery(latest.values(field)[:1]) for field in REPORT_FIELDS
         }

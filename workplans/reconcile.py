@@ -3,10 +3,9 @@
 from dataclasses import dataclass, field
 
 from django.db.models import F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
-from .models import StatusChange, StatusReport
-from .querysets import WorkPlanQuerySet
+from .models import StatusChange
+from .querysets import WorkPlanQuerySet, latest_reports
 from .selectors import PlanProgress, plan_progress
 from .statuses import COUNTED
 
@@ -56,12 +55,7 @@ def reconciliations(plans: WorkPlanQuerySet) -> list[Reconciliation]:
     found = [Reconciliation(p) for p in plan_progress(plans) if p.report and p.live]
     if not found:
         return found
-    latest_until = (
-        StatusReport.objects.filter(plan=OuterRef("project__plan"))
-        .annotate(until=Coalesce("reported_until", "reported_on"))
-        .order_by("-reported_on", "-pk")
-        .values("until")[:1]
-    )
+    latest_until = latest_reports(OuterRef("project__plan")).values("until")[:1]
     changes = (
         StatusChange.objects.filter(
             project__plan__in=[r.progress.plan.pk for r in found],

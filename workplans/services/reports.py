@@ -32,6 +32,7 @@ class Recording:
     progress: PlanProgress
     action: str  # "create", "update", "unchanged" or "skip"
     reason: str = ""
+    report: StatusReport | None = None  # the plan's report at the meeting, if it has one
 
 
 def recording_refused(meeting: Meeting) -> str:
@@ -52,21 +53,22 @@ def recording_plan(meeting: Meeting) -> list[Recording]:
     for progress in plan_progress(WorkPlan.objects.filter(body=meeting.body_id)):
         report = existing.get(progress.plan.pk)
         if progress.live is None:
-            result.append(Recording(progress, "skip", _("no projects are itemized")))
+            result.append(Recording(progress, "skip", _("no projects are itemized"), report))
         elif progress.basis != Basis.LIVE and (report is None or report != progress.report):
             result.append(
                 Recording(
                     progress,
                     "skip",
                     _("fewer projects are itemized than its latest report counts"),
+                    report,
                 )
             )
         elif report is None:
             result.append(Recording(progress, "create"))
         elif report.progress == progress.live:
-            result.append(Recording(progress, "unchanged"))
+            result.append(Recording(progress, "unchanged", report=report))
         else:
-            result.append(Recording(progress, "update"))
+            result.append(Recording(progress, "update", report=report))
     return result
 
 
@@ -91,9 +93,7 @@ def reports_record_at_meeting(*, meeting: Meeting, by: User) -> list[Recording]:
         live = item.progress.live
         assert live is not None  # recording_plan skips plans without a live count
         counts = {status.value: live.count(status) for status in COUNTED}
-        report = StatusReport.objects.filter(plan=item.progress.plan, meeting=meeting).first()
-        if report is None:
-            report = StatusReport(plan=item.progress.plan, meeting=meeting)
+        report = item.report or StatusReport(plan=item.progress.plan, meeting=meeting)
         report_save(
             report=report,
             by=by,
@@ -116,11 +116,12 @@ def _values(report: StatusReport) -> dict:
 @transaction.atomic
 def report_save(*, report: StatusReport, by: User, **fields) -> StatusReport:
     """Create or change a report, leaving who did it and its old and new values."""
-    if report.pk and not can_change_report(by, StatusReport.objects.get(pk=report.pk)):
+    stored = StatusReport.objects.get(pk=report.pk) if report.pk else None
+    if stored and not can_change_report(by, stored):
         raise PermissionDenied(
             _("This report was presented at a meeting: only the Secretariat changes it.")
         )
-    before = _values(StatusReport.objects.get(pk=report.pk)) if report.pk else {}
+    before = _values(stored) if stored else {}
     for name, value in fields.items():
         setattr(report, name, value)
     report.full_clean()

@@ -1,12 +1,11 @@
 """The dashboard and a plan's page: figures with their sources, projects, proposals."""
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from ..asof import as_of_from
+from ..asof import as_of_or_message
 from ..history import trends
 from ..models import WorkPlan
 from ..permissions import (
@@ -23,16 +22,9 @@ from ..tables.projects import ProjectTable
 from ..targets import all_milestones, all_targets, milestone_rows
 
 
-def _as_of(request: HttpRequest):
-    as_of, error = as_of_from(request)
-    if error:
-        messages.error(request, error)
-    return as_of
-
-
 @readable
 def dashboard(request: HttpRequest) -> HttpResponse:
-    as_of = _as_of(request)
+    as_of = as_of_or_message(request)
     bodies = dashboard_bodies(as_of=as_of)
     progresses = [progress for group in bodies for progress in group.plans]
     context = {
@@ -46,7 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @readable
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    as_of = _as_of(request)
+    as_of = as_of_or_message(request)
     plans = WorkPlan.objects.filter(slug=slug).select_related("predecessor")
     found = plan_progress(plans, as_of)
     if not found:

@@ -1,6 +1,5 @@
 """The filtered tables (projects, progress), their exports and the printable meeting annex."""
 
-from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from .. import throttle
-from ..asof import as_of_described, as_of_from
+from ..asof import as_of_described, as_of_from, as_of_or_message
 from ..models import Body, Project, WorkPlan
 from ..permissions import readable
 from ..selectors import progress_rows
@@ -80,9 +79,7 @@ def progress_table(request: HttpRequest) -> HttpResponseBase:
     """One row per plan, subtotals per body: the table that goes into meeting papers."""
     filterset = PlanFilter(request.GET, queryset=WorkPlan.objects.all())
     valid = filterset.form.is_valid()
-    as_of, error = as_of_from(request)
-    if error:
-        messages.error(request, error)
+    as_of = as_of_or_message(request)
     rows = progress_rows(filterset.qs if valid else WorkPlan.objects.none(), as_of)
     table = ProgressTable(rows)
     RequestConfig(request, paginate=False).configure(table)
