@@ -42,3 +42,8 @@ def as_of_or_message(request: HttpRequest) -> date | None:
 def as_of_described(as_of: date | None) -> list[tuple[str, str]]:
     """The day as a described filter: in an export's heading, beside the other filters."""
     return [(_("As of"), date_format(as_of, "DATE_FORMAT"))] if as_of else []
+
+
+def as_of_suffix(as_of: date | None) -> str:
+    """The day in an export's file name: "-as-of-2024-02-29" (nothing for now)."""
+    return f"-as-of-{as_of.isoformat()}" if as_of else ""

@@ -159,13 +159,38 @@ class ProjectQuerySet(models.QuerySet):
     def led_by(self, country):
         return self.filter(lead_countries=country)
 
-    def with_staleness(self, cutoff):
-        """Annotate `last_update` (None: never updated) and `is_stale` before `cutoff`."""
+    def with_updates(self, day: date | None = None):
+        """Annotate `last_update` and `last_update_by` (a username): the last recorded status
+        change, by the end of `day` if given (None: never updated)."""
+        if day is None:
+            return self.annotate(
+                last_update=F("status_changed_at"),
+                last_update_by=F("status_changed_by__username"),
+            )
+        from .models import StatusChange
+
+        changes = StatusChange.objects.filter(
+            project=OuterRef("pk"), action=StatusChange.Action.STATUS, changed_at__lt=end_of(day)
+        ).order_by("-changed_at", "-pk")
         return self.annotate(
-            last_update=F("status_changed_at"),
-            is_stale=Case(
-                When(stale_q(cutoff), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
+            last_update=Subquery(changes.values("changed_at")[:1]),
+            last_update_by=Subquery(changes.values("changed_by__username")[:1]),
         )
+
+    def with_staleness(self, cutoff):
+        """After with_updates() (and as_of(), if any): annotate `is_stale`, True for a project
+        still active and not updated since `cutoff`."""
+        status = status_field(self)
+        stale = Q(**{f"{status}__in": ACTIVE}) & (
+            Q(last_update__lt=cutoff) | Q(last_update__isnull=True, created_at__lt=cutoff)
+        )
+        return self.annotate(
+            is_stale=Case(
+                When(stale, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+
+
+def status_field(projects: models.QuerySet) -> str:
+    """The field that holds the status the rows show: then (after as_of()) or now."""
+    return "status_then" if "status_then" in projects.query.annotations else "status"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from .models import Body, Country, Project, StatusReport, WorkPlan
 from .progress import Progress
 from .provenance import Basis, added_since, figures_when, mixed_dates_note, report_source
-from .querysets import WorkPlanQuerySet, stale_q
+from .querysets import ProjectQuerySet, WorkPlanQuerySet, end_of, stale_q, status_field
 from .statuses import COUNTED
 
 
@@ -121,32 +121,49 @@ def pending_proposals() -> QuerySet[Project]:
     )
 
 
-def plan_projects(plan: WorkPlan) -> QuerySet[Project]:
+def plan_projects(plan: WorkPlan, as_of: date | None = None) -> QuerySet[Project]:
+    """A plan's itemized projects (no proposals), now or at the end of `as_of`."""
+    projects = plan.projects.all()
+    if as_of:
+        projects = projects.as_of(as_of)
     return (
-        plan.projects.exclude(status=Project.Status.PROPOSED)
+        projects.exclude(**{status_field(projects): Project.Status.PROPOSED})
         .select_related("priority_area")
         .prefetch_related(Prefetch("lead_countries"))
     )
 
 
-def stale_cutoff():
-    """Projects not updated since this moment are stale (settings.ACCSM_STALE_DAYS ago)."""
-    return timezone.now() - timedelta(days=settings.ACCSM_STALE_DAYS)
-
-
-def projects_led_by(country: Country) -> QuerySet[Project]:
-    """The projects `country` leads (proposals included), stale ones flagged: for its table."""
+def listed_projects(as_of: date | None = None) -> ProjectQuerySet:
+    """Projects for the tables, now or at the end of `as_of`: the status and the last update
+    then, with what the columns show joined or prefetched (no query per row)."""
+    projects = Project.objects.all()
+    if as_of:
+        projects = projects.as_of(as_of)
     return (
-        Project.objects.led_by(country)
-        .with_staleness(stale_cutoff())
-        .select_related("plan__body", "priority_area", "status_changed_by")
+        projects.with_updates(as_of)
+        .select_related("plan__body", "priority_area")
         .prefetch_related("lead_countries")
     )
 
 
-def stale_count(country: Country) -> int:
-    """How many of the projects `country` leads need an update: one COUNT."""
-    return Project.objects.led_by(country).filter(stale_q(stale_cutoff())).count()
+def stale_cutoff(as_of: date | None = None):
+    """Projects not updated since this moment are stale: settings.ACCSM_STALE_DAYS before now,
+    or before the end of `as_of`."""
+    moment = end_of(as_of) if as_of else timezone.now()
+    return moment - timedelta(days=settings.ACCSM_STALE_DAYS)
+
+
+def projects_led_by(country: Country, as_of: date | None = None) -> QuerySet[Project]:
+    """The projects `country` leads (proposals included), stale ones flagged, now or at the
+    end of `as_of`: for its table."""
+    return listed_projects(as_of).led_by(country).with_staleness(stale_cutoff(as_of))
+
+
+def stale_count(country: Country, as_of: date | None = None) -> int:
+    """How many of the projects `country` leads need an update (needed, as of a day): one COUNT."""
+    if as_of is None:
+        return Project.objects.led_by(country).filter(stale_q(stale_cutoff())).count()
+    return projects_led_by(country, as_of).filter(is_stale=True).count()  # type: ignore[misc]  # annotated
 
 
 def countries_status() -> QuerySet[Country]:

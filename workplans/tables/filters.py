@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Body, Country, PriorityArea, Project, WorkPlan
+from ..querysets import status_field
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = PAGE_SIZES[0]
@@ -115,7 +116,7 @@ class ProjectFilter(TableFilterSet):
         label=_("Status"),
         choices=Project.Status.choices,
         widget=forms.CheckboxSelectMultiple,
-        distinct=False,
+        method="filter_status",
     )
     lead_country = django_filters.ModelChoiceFilter(
         label=_("Lead country"),
@@ -149,6 +150,10 @@ class ProjectFilter(TableFilterSet):
             del self.filters["body"], self.filters["plan"]
             self.filters["area"].extra["choices"] = area_choices(plan)
             self.filters["year"].extra["choices"] = project_years(plan)
+
+    def filter_status(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        # The status the rows show: at the end of the as-of day, if one is asked for.
+        return queryset.filter(**{f"{status_field(queryset)}__in": value})
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import transitions
 from ..models import Country, Project
+from ..querysets import status_field
 from ..templatetags.progress import pct
+
+
+def shown_status(record: Project) -> str:
+    """The status a row shows: at the end of the as-of day (ProjectQuerySet.as_of) or now."""
+    return getattr(record, "status_then", record.status)
 
 
 class ProjectTable(tables.Table):
@@ -42,12 +48,19 @@ class ProjectTable(tables.Table):
             ", ", '<abbr title="{}">{}</abbr>', ((str(c), c.code) for c in countries)
         )
 
-    def render_status(self, record, value):
-        return format_html('<span class="status status-{}">{}</span>', record.status, value)
+    def render_status(self, record):
+        status = shown_status(record)
+        return format_html(
+            '<span class="status status-{}">{}</span>', status, Project.Status(status).label
+        )
+
+    def order_status(self, queryset, is_descending):
+        field = F(status_field(queryset))
+        return queryset.order_by(field.desc() if is_descending else field.asc()), True
 
     # Exports read value_<column>: plain values, no HTML.
     def value_status(self, record):
-        return record.get_status_display()
+        return Project.Status(shown_status(record)).label
 
     def value_lead_countries(self, record):
         return record.lead_codes()
@@ -72,10 +85,13 @@ class ProjectListTable(ProjectTable):
     plan = tables.Column(
         verbose_name=_("Work plan"),
         linkify=lambda record: record.plan.get_absolute_url(),
-        accessor="plan__title",
+        accessor="plan",  # its title in the interface's language
         order_by=("plan__body__position", "-plan__start_year", "plan__title"),
     )
-    status_changed_at = tables.Column(verbose_name=_("Status since"))
+    # The last recorded status change (ProjectQuerySet.with_updates), now or as of a day.
+    status_changed_at = tables.Column(
+        verbose_name=_("Status since"), accessor="last_update", order_by="last_update"
+    )
 
     class Meta(ProjectTable.Meta):
         fields = ProjectTable.Meta.fields + ("status_changed_at",)
@@ -83,6 +99,9 @@ class ProjectListTable(ProjectTable):
         sequence: tuple[str, ...] = ("body", "plan", "code", "...")
         order_by = ("plan", "code")
         empty_text = _("No projects match these filters.")
+
+    def value_plan(self, value):
+        return str(value)
 
     def render_status_changed_at(self, value):
         return date_format(timezone.localdate(value), "DATE_FORMAT")
@@ -95,7 +114,7 @@ class CountryProjectTable(ProjectListTable):
     """The projects a country leads: an official's list to clear before each SOM."""
 
     last_update = tables.Column(
-        verbose_name=_("Last update"), empty_values=(), order_by="status_changed_at"
+        verbose_name=_("Last update"), empty_values=(), order_by="last_update"
     )
     update = tables.Column(
         verbose_name=_("Action"), empty_values=(), orderable=False, exclude_from_export=True
@@ -131,11 +150,9 @@ class CountryProjectTable(ProjectListTable):
             text = format_html(
                 "{}", date_format(timezone.localtime(record.last_update), "DATE_FORMAT")
             )
-            if record.status_changed_by:
+            if record.last_update_by:
                 text = format_html(
-                    '{} <span class="muted">· {}</span>',
-                    text,
-                    record.status_changed_by.get_username(),
+                    '{} <span class="muted">· {}</span>', text, record.last_update_by
                 )
         else:
             text = format_html(

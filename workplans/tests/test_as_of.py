@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from workplans.models import Project, StatusChange, WorkPlan
 from workplans.querysets import end_of
-from workplans.selectors import plan_progress
+from workplans.selectors import listed_projects, plan_progress
 from workplans.statuses import COUNTED
+from workplans.tables.filters import ProjectFilter
 
 from .conftest import make_plan
 
@@ -97,6 +98,12 @@ def test_as_of_matches_a_plain_python_replay(plus_three, seed):
             if truth(history, day) is not None
         }
         assert then == expected, day
+        # The tables' status filter reads the same status then.
+        chosen = rng.choice(STATUSES)
+        filtered = ProjectFilter({"status": [chosen]}, queryset=listed_projects(day)).qs
+        assert set(filtered.values_list("pk", flat=True)) == {
+            pk for pk, status in expected.items() if status == chosen
+        }, (day, chosen)
         # Each plan's counts then, by the aggregate query the pages use.
         figures = {
             p.plan.pk: p
@@ -196,3 +203,102 @@ def test_a_bad_as_of_says_what_is_wrong_and_shows_the_figures_now(client, db, va
     assert response.status_code == 200
     assert response.context["as_of"] is None
     assert message in response.content.decode() and "as_of" in response.content.decode()
+
+
+# ---------------------------------------------------------------------------------
+# The project tables as of a day: status shown, filtered, sorted and exported as it was then.
+
+
+def rows_of(response) -> dict[str, str]:
+    """code -> the status a project table shows, read from its rendered rows."""
+    return {row.record.code: row.get_cell("status") for row in response.context["table"].rows}
+
+
+def test_a_project_table_shows_filters_and_sorts_by_the_status_then(client, completed_last_year):
+    url = f"/plans/{completed_last_year.slug}/projects/"
+    then = client.get(url, {"as_of": "2024-02-29"})
+    assert 'data-as-of="2024-02-29"' in then.content.decode()
+    assert {code: "status-planned" in cell for code, cell in rows_of(then).items()} == {
+        "P001": True,
+        "P002": True,
+    }
+    assert "status-completed" in rows_of(client.get(url))["P001"]
+
+    def codes(**params) -> list[str]:
+        table = client.get(url, params).context["table"]
+        return [row.record.code for row in table.paginated_rows]
+
+    assert codes(status="completed", as_of="2024-02-29") == []
+    assert codes(status="completed") == ["P001"]
+    assert codes(status="planned", as_of="2024-02-29") == ["P001", "P002"]
+    # Sorted by the status then: both planned, so by code; now P002 (planned) comes first.
+    assert codes(sort="-status", as_of="2024-02-29") == ["P001", "P002"]
+    assert codes(sort="-status") == ["P002", "P001"]
+    # The filter form keeps the day when the filters change.
+    assert 'name="as_of" value="2024-02-29"' in then.content.decode()
+
+
+def test_a_project_export_as_of_a_day_says_so_and_holds_the_status_then(
+    client, completed_last_year
+):
+    url = f"/plans/{completed_last_year.slug}/projects/"
+    response = client.get(url, {"as_of": "2024-02-29", "_export": "csv"})
+    assert "-projects-as-of-2024-02-29-" in response["Content-Disposition"]
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    status, since = header.index("Status"), header.index("Status since")
+    cells = {line.split(",")[0]: line.split(",") for line in lines[1:]}
+    assert cells["P001"][status] == "Planned" and cells["P001"][since] == ""
+    later = client.get(url, {"as_of": "2024-03-01", "_export": "csv"})
+    lines = b"".join(later.streaming_content).decode("utf-8-sig").splitlines()
+    p001 = next(line.split(",") for line in lines if line.startswith("P001"))
+    assert p001[status] == "Completed" and p001[since] == "2024-03-01"
+
+    import io
+
+    import openpyxl
+
+    response = client.get(url, {"as_of": "2024-02-29", "_export": "xlsx"})
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    assert "As of: 29 February 2024" in sheet["A1"].value
+
+
+def test_a_countrys_list_as_of_a_day(client, completed_last_year, official_vn, viet_nam):
+    for project in completed_last_year.projects.all():
+        project.lead_countries.set([viet_nam])
+    client.force_login(official_vn)
+    now = client.get("/my-projects/")
+    assert now.context["stale_total"] == 1  # P002: planned, never updated
+    assert "update" in [column.name for column in now.context["table"].columns]
+    then = client.get("/my-projects/", {"as_of": "2024-02-29"})
+    assert then.context["stale_total"] == 2  # both planned then, created two years before
+    assert {code: "status-planned" in cell for code, cell in rows_of(then).items()} == {
+        "P001": True,
+        "P002": True,
+    }
+    # A past day's list: nothing to update there.
+    assert "update" not in [column.name for column in then.context["table"].columns]
+    stale = client.get("/my-projects/", {"as_of": "2024-02-29", "stale": "on"})
+    assert stale.context["table"].paginator.count == 2
+    # The last update then: the change of 1 March 2024, by the Secretariat.
+    later = client.get("/my-projects/", {"as_of": "2024-03-01"})
+    p001 = next(row for row in later.context["table"].rows if row.record.code == "P001")
+    assert "1 March 2024" in p001.get_cell("last_update")
+    assert "secretariat" in p001.get_cell("last_update")
+
+
+@pytest.mark.django_db
+def test_project_tables_as_of_cost_the_same_queries_with_more_data(client, plus_three, secretariat):
+    rng = random.Random(3)
+    client.force_login(secretariat)
+
+    def queries(n: int) -> int:
+        for i in range(n):
+            build(make_plan(plus_three, f"rows-{n}-{i}"), [random_history(rng) for _ in range(3)])
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/projects/", {"as_of": "2023-01-01", "sort": "-status"})
+        assert response.status_code == 200
+        return len(captured)
+
+    assert queries(2) == queries(12)

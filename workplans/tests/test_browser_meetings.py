@@ -71,6 +71,7 @@ def test_the_meeting_cycle_pages_fit_and_pass_axe(
     som = Meeting.objects.get(kind="som")
     pages = ["/meetings/", som.get_absolute_url(), "/chairs/", "/targets/", SCHEME]
     pages += ["/?as_of=2023-01-01", "/progress/?as_of=2023-01-01", SCHEME + "?as_of=2023-01-01"]
+    pages += ["/projects/?as_of=2023-01-01&status=completed&status=planned"]
     for path in pages:
         check(page, axe, live_server.url + path, width)
     page.goto(live_server.url + "/chairs/")
@@ -80,3 +81,12 @@ def test_the_meeting_cycle_pages_fit_and_pass_axe(
     page.goto(live_server.url + som.get_absolute_url())
     assert "2–6" in page.locator("[data-dates]").inner_text()
     page.screenshot(path=str(screenshot_dir / f"meeting-{language}-{width}.png"), full_page=True)
+    page.goto(live_server.url + "/projects/?as_of=2023-01-01&status=completed&status=planned")
+    # The day form keeps both ticked statuses when the day changes.
+    page.fill("#id_as_of", "2022-01-01")
+    page.locator(".as-of-form button").click()
+    page.wait_for_load_state()
+    assert "as_of=2022-01-01" in page.url and page.url.count("status=") == 2
+    page.screenshot(
+        path=str(screenshot_dir / f"projects-as-of-{language}-{width}.png"), full_page=True
+    )

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from workplans.management.commands.generate_synthetic import generate
 from workplans.models import PriorityArea, Project, WorkPlan
-from workplans.selectors import progress_rows, projects_led_by
+from workplans.selectors import listed_projects, progress_rows, projects_led_by
 from workplans.tables.exports import _getter, columns, neutralise
 from workplans.tables.projects import (
     CountryProjectTable,
@@ -343,9 +343,7 @@ def test_a_large_export_streams_chunk_by_chunk(client, db, monkeypatch):
 
 def test_the_export_getter_gives_what_django_tables2_gives_for_every_column(plan, viet_nam):
     """exports._getter sets up once per column what BoundRow.get_cell_value does per cell."""
-    projects = Project.objects.select_related("plan__body", "priority_area").prefetch_related(
-        "lead_countries"
-    )
+    projects = listed_projects()
     tables = [
         ProjectListTable(projects),
         ProjectTable(projects),

@@ -90,6 +90,17 @@ def test_report_dates_are_ranges_in_both_languages(client, sources):
         assert not re.search(r"(?i)ngày ngày", vietnamese), url
 
 
+def test_the_project_table_names_each_plan_in_the_interfaces_language(client, sources):
+    english = client.get(reverse("workplans:project_list"), {"_export": "csv"})
+    text = b"".join(english.streaming_content).decode("utf-8-sig")
+    assert "Quyết định 1439/QĐ-TTg" not in text
+    in_vietnamese(client)
+    page = client.get(reverse("workplans:project_list")).content.decode()
+    assert "Quyết định 1439/QĐ-TTg" in page  # the scheme's project, under its Vietnamese title
+    vietnamese = client.get(reverse("workplans:project_list"), {"_export": "csv"})
+    assert "Quyết định 1439/QĐ-TTg" in b"".join(vietnamese.streaming_content).decode("utf-8-sig")
+
+
 def test_model_labels_are_translated_for_the_admin():
     with translation.override("vi"):
         assert str(StatusChange._meta.verbose_name_plural) == "các thay đổi trạng thái"

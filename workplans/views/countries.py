@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from ..asof import as_of_described, as_of_or_message, as_of_suffix
 from ..models import Country
 from ..permissions import AuthenticatedRequest, can_update_any, is_official, user_country
 from ..selectors import countries_status, projects_led_by, stale_count
@@ -23,19 +24,22 @@ from . import listing
 
 
 def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> HttpResponseBase:
-    queryset = projects_led_by(country)
+    as_of = as_of_or_message(request)
+    queryset = projects_led_by(country, as_of)
     filterset = CountryProjectFilter(request.GET, queryset=queryset, country=country)
     valid = filterset.form.is_valid()
     table = CountryProjectTable(filterset.qs if valid else queryset.none(), user=request.user)
+    if as_of:
+        table.columns.hide("update")  # a past day's list: nothing to update there
     RequestConfig(request, paginate=False).configure(table)
     table.data.data = listing.stable(table.data.data)
-    described = filterset.describe()
+    described = filterset.describe() + as_of_described(as_of)
 
     export_format = request.GET.get("_export")
     if export_format is not None:
         export = exports.Export(
             title=_("Projects and activities led by %(country)s") % {"country": country},
-            filename_stem=f"accsm-{country.code.lower()}-projects",
+            filename_stem=f"accsm-{country.code.lower()}-projects{as_of_suffix(as_of)}",
             sheet_name=_("Projects"),
             filters=described,
         )
@@ -52,7 +56,8 @@ def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> Http
         "sort": request.GET.get("sort", ""),
         "stale_only": valid and bool(filterset.form.cleaned_data.get("stale")),
         "stale_days": settings.ACCSM_STALE_DAYS,
-        "stale_total": stale_count(country),
+        "stale_total": stale_count(country, as_of),
+        "as_of": as_of,
     }
     return render(request, "workplans/country_projects.html", context)
 

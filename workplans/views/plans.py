@@ -47,7 +47,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Reconciliation compares the latest report with the live count: now only.
     reconciled = reconciliations(plans) if progress.report and progress.live and not as_of else []
     plan = progress.plan
-    table = ProjectTable(plan_projects(plan))
+    table = ProjectTable(plan_projects(plan, as_of))
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     context = {
         "plan": plan,

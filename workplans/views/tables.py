@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from .. import throttle
-from ..asof import as_of_described, as_of_from, as_of_or_message
-from ..models import Body, Project, WorkPlan
+from ..asof import as_of_described, as_of_from, as_of_or_message, as_of_suffix
+from ..models import Body, WorkPlan
 from ..permissions import readable
-from ..selectors import progress_rows
+from ..selectors import listed_projects, progress_rows
 from ..tables import exports
 from ..tables.filters import PlanFilter, ProjectFilter
 from ..tables.projects import ProgressTable, ProjectListTable
@@ -28,9 +28,8 @@ from . import listing
 def project_list(request: HttpRequest, slug: str | None = None) -> HttpResponseBase:
     """Projects across all plans, or within one (/plans/<slug>/projects/), filtered and sorted."""
     plan = None
-    queryset = Project.objects.select_related("plan__body", "priority_area").prefetch_related(
-        "lead_countries"
-    )
+    as_of = as_of_or_message(request)
+    queryset = listed_projects(as_of)
     if slug is not None:
         plan = get_object_or_404(WorkPlan.objects.select_related("body"), slug=slug)
         queryset = queryset.filter(plan=plan)
@@ -44,7 +43,7 @@ def project_list(request: HttpRequest, slug: str | None = None) -> HttpResponseB
     RequestConfig(request, paginate=False).configure(table)
     table.data.data = listing.stable(table.data.data)
 
-    described = filterset.describe()
+    described = filterset.describe() + as_of_described(as_of)
     export_format = request.GET.get("_export")
     if export_format is not None:
         chosen = plan or (filterset.form.cleaned_data.get("plan") if valid else None)
@@ -56,7 +55,7 @@ def project_list(request: HttpRequest, slug: str | None = None) -> HttpResponseB
         stem = chosen.slug if chosen else (body.code if body else "accsm")
         export = exports.Export(
             title=title,
-            filename_stem=f"{listing.stem(stem)}-projects",
+            filename_stem=f"{listing.stem(stem)}-projects{as_of_suffix(as_of)}",
             sheet_name=_("Projects"),
             filters=[item for item in described if not (chosen and item[1] == subject)],
         )
@@ -70,6 +69,7 @@ def project_list(request: HttpRequest, slug: str | None = None) -> HttpResponseB
         "described": described,
         "export_links": listing.export_links(request),
         "sort": request.GET.get("sort", ""),
+        "as_of": as_of,
     }
     return render(request, "workplans/tables/projects.html", context)
 
@@ -91,7 +91,7 @@ def progress_table(request: HttpRequest) -> HttpResponseBase:
         stem = f"{listing.stem(body.code if body else 'accsm')}-progress"
         export = exports.Export(
             title=_("Progress of the work plans"),
-            filename_stem=stem + (f"-as-of-{as_of.isoformat()}" if as_of else ""),
+            filename_stem=stem + as_of_suffix(as_of),
             sheet_name=_("Progress"),
             filters=described,
         )
