@@ -53,3 +53,11 @@ def mixed_dates(progresses) -> str:
 def trend_for(trends: dict, plan) -> object:
     """The trend of `plan` among the page's trends (None when it has none)."""
     return trends.get(plan.pk) if trends else None
+
+
+@register.simple_tag(takes_context=True)
+def now_url(context) -> str:
+    """This page with the same filters, at the figures now (no `as_of`, back to page 1)."""
+    from ..views.listing import url_without
+
+    return url_without(context["request"], "as_of", "page", "_export")

@@ -234,8 +234,10 @@ def test_a_project_table_shows_filters_and_sorts_by_the_status_then(client, comp
     # Sorted by the status then: both planned, so by code; now P002 (planned) comes first.
     assert codes(sort="-status", as_of="2024-02-29") == ["P001", "P002"]
     assert codes(sort="-status") == ["P002", "P001"]
-    # The filter form keeps the day when the filters change.
+    # The filter form keeps the day when the filters change; back to now keeps the filters.
     assert 'name="as_of" value="2024-02-29"' in then.content.decode()
+    filtered = client.get(url, {"status": "planned", "as_of": "2024-02-29", "page": "1"})
+    assert f'href="{url}?status=planned">Back to the figures now' in filtered.content.decode()
 
 
 def test_a_project_export_as_of_a_day_says_so_and_holds_the_status_then(
