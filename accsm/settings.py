@@ -193,6 +193,27 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# E-mail (reminders of a reporting round, password reset): printed to the console unless an
+# SMTP server is given in the environment.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ACCSM tracker <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Password reset by e-mail is offered only where mail really leaves the server.
+ACCSM_MAIL_CONFIGURED = bool(EMAIL_HOST)
+# The address links in e-mails start with (no request to take it from in a cron job).
+ACCSM_SITE_URL = os.environ.get("ACCSM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # The tracker's own settings.
 ACCSM_PUBLIC_DASHBOARDS = env_bool("ACCSM_PUBLIC_DASHBOARDS", True)
 ACCSM_STALE_DAYS = int(os.environ.get("ACCSM_STALE_DAYS", "90"))

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from workplans.views import accounts
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Log in, log out, change one's password. No reset by e-mail: the tracker sends no
-    # mail; the Secretariat sets a new password in the admin.
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    # Log in, log out, change one's password; reset it by e-mail where mail is configured
+    # (else the Secretariat sets a new one in the admin).
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
@@ -18,6 +20,18 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/password/reset/", accounts.password_reset, name="password_reset"),
+    path("accounts/password/reset/sent/", accounts.password_reset_done, name="password_reset_done"),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        accounts.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        accounts.password_reset_complete,
+        name="password_reset_complete",
+    ),
+    path("i18n/setlang/", accounts.set_language, name="set_language"),
     path("", include("workplans.urls")),
 ]

@@ -8,9 +8,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import transitions
-from .models import Country, Meeting, Project, StatusChange, WorkPlan
+from .models import (
+    Country,
+    Meeting,
+    Project,
+    StatusChange,
+    StatusSubmission,
+    WorkPlan,
+)
 from .permissions import AnyUser
-from .services import project_set_status, proposal_adopt, proposal_decline
+from .services import proposal_adopt, proposal_decline, status_update
 
 
 def meeting_label(meeting: Meeting) -> str:
@@ -88,10 +95,11 @@ class StatusForm(VersionedForm):
             )
         return data
 
-    def apply(self, *, by: User, channel: str) -> StatusChange:
-        """Hand the cleaned form to the status service: the one mapping for web and admin."""
+    def apply(self, *, by: User, channel: str) -> StatusChange | StatusSubmission:
+        """Hand the cleaned form to the status service: the one mapping for web and admin.
+        Where the body reviews updates, an official's change is submitted, not applied."""
         data = self.cleaned_data
-        return project_set_status(
+        return status_update(
             project=self.project,
             status=data["status"],
             by=by,
@@ -197,6 +205,54 @@ class DeclineForm(VersionedForm):
         return _("Declined: %(title)s is cancelled and will not be counted.") % {
             "title": self.project.title
         }
+
+
+class ConfirmForm(VersionedForm):
+    """An official confirms that an active project's status still holds."""
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = project.version
+
+
+class OpenRoundForm(forms.Form):
+    meeting = MeetingChoiceField(label=_("Before the meeting"), queryset=Meeting.objects.none())
+    due_on = forms.DateField(
+        label=_("Updates due on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    remind_days = forms.IntegerField(
+        label=_("E-mail reminders from (days before the due date)"),
+        min_value=0,
+        max_value=60,
+        initial=7,
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Coming meetings without a round yet.
+        cast(MeetingChoiceField, self.fields["meeting"]).queryset = (
+            Meeting.objects.filter(start_date__gte=today, round__isnull=True)
+            .select_related("body")
+            .order_by("start_date")
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the round is reopened.")},
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment for the official"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say what the official should change.")},
+    )
 
 
 def add_service_errors(form, error: ValidationError) -> None:

@@ -100,6 +100,21 @@ def can_change_report(user: User | AnonymousUser, report: StatusReport | None = 
     return report is None or not report.presented or can_update_any(user)
 
 
+def can_run_rounds(user: User | AnonymousUser) -> bool:
+    """Open, close and reopen reporting rounds, and follow them (the Secretariat)."""
+    return _may(user, "add_reportinground", "change_reportinground") and can_update_any(user)
+
+
+def can_review(user: User | AnonymousUser) -> bool:
+    """Approve or return the status changes submitted where a body reviews updates."""
+    return _may(user, "change_statussubmission") and can_update_any(user)
+
+
+def needs_review(user: User | AnonymousUser, project: Project) -> bool:
+    """Where the project's body reviews updates, an official's change waits for approval."""
+    return project.plan.body.review_updates and not can_update_any(user)
+
+
 def can_record_proposals(user: User | AnonymousUser) -> bool:
     """Holds the permission to propose; for which country is the proposal service's check."""
     return _may(user, "propose_project")

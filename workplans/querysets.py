@@ -160,8 +160,8 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(lead_countries=country)
 
     def with_updates(self, day: date | None = None):
-        """Annotate `last_update` and `last_update_by` (a username): the last recorded status
-        change, by the end of `day` if given (None: never updated)."""
+        """Annotate `last_update` and `last_update_by` (a username): the last status set or
+        confirmed, by the end of `day` if given (None: never updated)."""
         if day is None:
             return self.annotate(
                 last_update=F("status_changed_at"),
@@ -170,7 +170,9 @@ class ProjectQuerySet(models.QuerySet):
         from .models import StatusChange
 
         changes = StatusChange.objects.filter(
-            project=OuterRef("pk"), action=StatusChange.Action.STATUS, changed_at__lt=end_of(day)
+            project=OuterRef("pk"),
+            action__in=[StatusChange.Action.STATUS, StatusChange.Action.CONFIRMED],
+            changed_at__lt=end_of(day),
         ).order_by("-changed_at", "-pk")
         return self.annotate(
             last_update=Subquery(changes.values("changed_at")[:1]),

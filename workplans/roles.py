@@ -21,7 +21,9 @@ ROLE_PERMISSIONS = {
                 "priorityarea",
                 "profile",
                 "project",
+                "reportinground",
                 "statusreport",
+                "statussubmission",
                 "target",
                 "workplan",
             )

@@ -5,12 +5,12 @@ from datetime import date, timedelta
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Body, Country, Project, StatusReport, WorkPlan
+from .models import Body, Country, Project, StatusReport, StatusSubmission, WorkPlan
 from .progress import Progress
 from .provenance import Basis, added_since, figures_when, mixed_dates_note, report_source
 from .querysets import ProjectQuerySet, WorkPlanQuerySet, end_of, stale_q, status_field
@@ -156,7 +156,15 @@ def stale_cutoff(as_of: date | None = None):
 def projects_led_by(country: Country, as_of: date | None = None) -> QuerySet[Project]:
     """The projects `country` leads (proposals included), stale ones flagged, now or at the
     end of `as_of`: for its table."""
-    return listed_projects(as_of).led_by(country).with_staleness(stale_cutoff(as_of))
+    pending = StatusSubmission.objects.filter(
+        project=OuterRef("pk"), state=StatusSubmission.State.PENDING
+    ).values("status")[:1]
+    return (
+        listed_projects(as_of)
+        .led_by(country)
+        .with_staleness(stale_cutoff(as_of))
+        .annotate(pending_review=Subquery(pending))
+    )
 
 
 def stale_count(country: Country, as_of: date | None = None) -> int:

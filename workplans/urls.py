@@ -1,12 +1,13 @@
 from django.urls import include, path
 
-from .views import countries, imports, meetings, plans, projects, reconcile, tables
+from .views import countries, imports, meetings, plans, projects, reconcile, rounds, tables
 
 app_name = "workplans"
 
 project_urls = [
     path("", projects.project_detail, name="project_detail"),
     path("status/", projects.project_status, name="project_status"),
+    path("confirm/", projects.project_confirm, name="project_confirm"),
     path("adopt/", projects.adopt_proposal, name="proposal_adopt"),
     path("decline/", projects.decline_proposal, name="proposal_decline"),
 ]
@@ -22,6 +23,14 @@ urlpatterns = [
     path("chairs/", meetings.chairs, name="chairs"),
     path("targets/", plans.targets, name="targets"),
     path("reconcile/", reconcile.reconcile, name="reconcile"),
+    # The reporting round before a meeting, and the review of submitted changes.
+    path("rounds/", rounds.round_list, name="round_list"),
+    path("rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/close/", rounds.round_close, name="round_close"),
+    path("rounds/<int:pk>/reopen/", rounds.round_reopen, name="round_reopen"),
+    path("reviews/", rounds.review_queue, name="review_queue"),
+    path("reviews/<int:pk>/approve/", rounds.review_approve, name="review_approve"),
+    path("reviews/<int:pk>/return/", rounds.review_return, name="review_return"),
     path("my-projects/", countries.my_projects, name="my_projects"),
     path("countries/", countries.status_by_country, name="status_by_country"),
     path("countries/<str:code>/", countries.country_projects, name="country_projects"),

@@ -6,7 +6,7 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from .. import services
-from ..models import Country, PriorityArea, Project, StatusChange, WorkPlan
+from ..models import Country, PriorityArea, Project, StatusChange, StatusSubmission, WorkPlan
 from .columns import ImportConflict
 from .rows import Change, Preview
 
@@ -44,7 +44,13 @@ def apply(preview: Preview, *, by: User) -> dict[str, int]:
     except (PermissionDenied, ValidationError, DatabaseError) as error:
         message = " ".join(getattr(error, "messages", [str(error)]))
         raise ImportConflict(message) from error
-    return preview.counts()
+    counts = preview.counts()
+    counts["submitted"] = StatusSubmission.objects.filter(
+        submitted_by=by,
+        state=StatusSubmission.State.PENDING,
+        project_id__in=[c.project_id for c in preview.changes if c.status and c.project_id],
+    ).count()
+    return counts
 
 
 def _apply_change(change: Change, plan, current, countries, areas, by: User) -> None:
@@ -88,7 +94,8 @@ def _apply_change(change: Change, plan, current, countries, areas, by: User) -> 
                 **details,
             )
         if change.status:
-            services.project_set_status(
+            # Where the body reviews updates, an official's change is submitted instead.
+            services.status_update(
                 project=project,
                 status=change.status,
                 by=by,

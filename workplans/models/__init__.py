@@ -5,6 +5,7 @@ from .bodies import Body, Chairmanship, Country, CountryGroup, Profile
 from .meetings import Meeting, MeetingKind
 from .plans import Milestone, PriorityArea, ReportChange, StatusReport, Target, WorkPlan
 from .projects import Project, StatusChange
+from .rounds import Reminder, ReportingRound, RoundEvent, StatusSubmission
 
 __all__ = [
     "Body",
@@ -20,6 +21,10 @@ __all__ = [
     "ProjectStatus",
     "StatusChange",
     "ReportChange",
+    "Reminder",
+    "ReportingRound",
+    "RoundEvent",
+    "StatusSubmission",
     "StatusReport",
     "Target",
     "WorkPlan",

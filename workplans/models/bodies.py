@@ -66,6 +66,14 @@ class Body(models.Model):
     founded = models.PositiveSmallIntegerField(_("founded (year)"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("display order"), default=0)
+    review_updates = models.BooleanField(
+        _("review officials' updates"),
+        default=False,
+        help_text=_(
+            "An official's status change is then submitted, and counts only once the "
+            "Secretariat approves it."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "short_name"]
@@ -134,6 +142,13 @@ class Profile(models.Model):
         null=True,
         blank=True,
         related_name="officials",
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Of the e-mails the tracker sends; set when the user switches language."),
     )
 
     class Meta:

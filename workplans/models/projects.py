@@ -61,7 +61,8 @@ class Project(models.Model):
     )
     # Optimistic concurrency: every status change bumps it; a form carries the one it read.
     version = models.PositiveIntegerField(_("version"), default=1)
-    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    # The last update: the status set, or confirmed unchanged in a reporting round.
+    status_changed_at = models.DateTimeField(_("last update"), null=True, blank=True)
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("status changed by"),
@@ -149,6 +150,9 @@ class StatusChange(models.Model):
     class Action(models.TextChoices):
         CREATED = "created", _("Created")
         STATUS = "status", _("Status changed")
+        CONFIRMED = "confirmed", _("Status confirmed")
+        SUBMITTED = "submitted", _("Submitted for review")
+        RETURNED = "returned", _("Returned by the reviewer")
         DELETED = "deleted", _("Deleted")
 
     # SET_NULL: a deleted project's records survive it, readable through `project_label`.
@@ -162,7 +166,7 @@ class StatusChange(models.Model):
     )
     project_label = models.CharField(_("project (code and title)"), max_length=440, blank=True)
     action = models.CharField(
-        _("action"), max_length=8, choices=Action.choices, default=Action.STATUS
+        _("action"), max_length=10, choices=Action.choices, default=Action.STATUS
     )
     # On creation and deletion: the project's values then (plan, code, title, leads…).
     values = models.JSONField(_("values"), default=dict, blank=True)
@@ -203,3 +207,9 @@ class StatusChange(models.Model):
     def __str__(self) -> str:
         code = self.project_label.split(" ", 1)[0]
         return f"{code}: {self.from_status or '—'} → {self.to_status or '—'}"
+
+    @property
+    def proposed_label(self) -> str:
+        """For a change submitted or returned in review: the status it asks for."""
+        status = self.values.get("status", "") if self.action in ("submitted", "returned") else ""
+        return str(ProjectStatus(status).label) if status in ProjectStatus.values else ""

@@ -11,9 +11,12 @@ from .projects import (
 )
 from .proposals import project_propose, proposal_adopt, proposal_decline
 from .reports import report_delete, report_save, reports_record_at_meeting
+from .reviews import status_submit, status_update, submission_approve, submission_return
+from .rounds import project_confirm, round_close, round_open, round_reopen
 
 __all__ = [
     "StaleVersionError",
+    "project_confirm",
     "project_create",
     "project_delete",
     "project_propose",
@@ -26,4 +29,11 @@ __all__ = [
     "report_delete",
     "report_save",
     "reports_record_at_meeting",
+    "round_close",
+    "round_open",
+    "round_reopen",
+    "status_submit",
+    "status_update",
+    "submission_approve",
+    "submission_return",
 ]

@@ -18,6 +18,7 @@ from ..permissions import (
     can_delete_projects,
     can_update_project,
 )
+from ..rounds import locked_meeting_error
 
 
 class StaleVersionError(TrackerError):
@@ -62,6 +63,8 @@ def project_set_status(
     transitions.check(project=project, status=status, by=by, note=note)
     if evidence_url:
         URLValidator(message=_("The evidence link is not a valid web address."))(evidence_url)
+    if error := locked_meeting_error(meeting):
+        raise error
 
     return _apply_change(
         project=project,
@@ -89,6 +92,7 @@ def _apply_change(
     evidence_url: str = "",
     channel: str = StatusChange.Channel.WEB,
     meeting: Meeting | None = None,
+    audit_values: dict | None = None,
     **fields,
 ) -> StatusChange:
     """Compare-and-set the status (and `fields`) from `expected_version`, then audit it.
@@ -122,6 +126,7 @@ def _apply_change(
         note=note,
         evidence_url=evidence_url,
         meeting=meeting,
+        **({"values": audit_values} if audit_values else {}),
     )
 
 
@@ -142,7 +147,7 @@ def project_values(project: Project) -> dict:
 
 def _audit(project: Project, action: str, *, by: User, channel: str, **fields) -> StatusChange:
     """The one way an audit record is written: who, when (now), the channel and the values."""
-    if action != StatusChange.Action.STATUS:
+    if action in (StatusChange.Action.CREATED, StatusChange.Action.DELETED):
         fields["values"] = project_values(project)
     fields["note"] = fields.get("note", "").strip()
     return StatusChange.objects.create(

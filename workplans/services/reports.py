@@ -16,6 +16,7 @@ from ..permissions import can_change_report, can_record_reports
 from ..provenance import Basis
 from ..selectors import PlanProgress, plan_progress
 from ..statuses import COUNTED
+from .rounds import close_rounds_of
 
 # Live figures recorded today may be dated at a meeting at most this long after it ended:
 # a report never looks older than the figures it holds.
@@ -103,6 +104,7 @@ def reports_record_at_meeting(*, meeting: Meeting, by: User) -> list[Recording]:
             recorded_at=now,
             **counts,
         )
+    close_rounds_of(meeting, by)  # what was reported for the meeting is now final
     return recordings
 
 

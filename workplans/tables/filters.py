@@ -6,8 +6,9 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Body, Country, PriorityArea, Project, WorkPlan
+from ..models import Body, Country, PriorityArea, Project, ReportingRound, WorkPlan
 from ..querysets import status_field
+from ..rounds import open_rounds, outstanding
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = PAGE_SIZES[0]
@@ -171,8 +172,17 @@ class CountryProjectFilter(ProjectFilter):
         widget=forms.CheckboxInput,
     )
 
+    round = django_filters.ModelChoiceFilter(
+        label=_("Still to report in the round"),
+        queryset=ReportingRound.objects.none(),
+        method="filter_round",
+        empty_label=_("Any"),
+    )
+
     def __init__(self, *args, country: Country, **kwargs):
         super().__init__(*args, **kwargs)
+        self.country = country
+        self.filters["round"].queryset = open_rounds()
         del self.filters["lead_country"]
         # Only the bodies and plans where the country leads something: short lists.
         self.filters["plan"].queryset = WorkPlan.objects.filter(
@@ -181,6 +191,9 @@ class CountryProjectFilter(ProjectFilter):
         self.filters["body"].queryset = Body.objects.filter(
             plans__projects__lead_countries=country
         ).distinct()
+
+    def filter_round(self, queryset: QuerySet, name: str, value: ReportingRound) -> QuerySet:
+        return queryset.filter(pk__in=outstanding(value, self.country).values("pk"))
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         # An unticked box means "all projects", not "only those up to date".

@@ -88,9 +88,9 @@ class ProjectListTable(ProjectTable):
         accessor="plan",  # its title in the interface's language
         order_by=("plan__body__position", "-plan__start_year", "plan__title"),
     )
-    # The last recorded status change (ProjectQuerySet.with_updates), now or as of a day.
+    # The status last set or confirmed (ProjectQuerySet.with_updates), now or as of a day.
     status_changed_at = tables.Column(
-        verbose_name=_("Status since"), accessor="last_update", order_by="last_update"
+        verbose_name=_("Last update"), accessor="last_update", order_by="last_update"
     )
 
     class Meta(ProjectTable.Meta):
@@ -137,6 +137,15 @@ class CountryProjectTable(ProjectListTable):
         self.columns["update"].column.verbose_name = format_html(
             '<span class="visually-hidden">{}</span>', _("Action")
         )
+
+    def render_status(self, record):
+        shown = super().render_status(record)
+        if getattr(record, "pending_review", None):
+            label = _("waiting for review: %(status)s") % {
+                "status": Project.Status(record.pending_review).label
+            }
+            return format_html('{}<br><span class="badge-review">{}</span>', shown, label)
+        return shown
 
     def _back(self, record) -> str:
         path = self.request.get_full_path() if getattr(self, "request", None) else ""

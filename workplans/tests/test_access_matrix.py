@@ -6,12 +6,13 @@ column of the reading pages changes: they ask to log in.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from workplans.models import Project
+from workplans.models import Project, ReportingRound, StatusSubmission
 
 from .conftest import make_meeting
 
@@ -34,6 +35,7 @@ def everyone(code) -> tuple:
 
 
 READ = everyone(200)
+SECRETARIAT_ONLY = (LOGIN, 403, 403, 403, 200)
 CASES = {
     # The reading pages.
     "dashboard": Case("get", "/", READ, reads=True),
@@ -82,12 +84,41 @@ CASES = {
     "import_template": Case("get", "/imports/status/template.csv", (LOGIN, 200, 200, 200, 200)),
     # Without a preview waiting in the session, there is nothing to confirm.
     "import_confirm": Case("post", "/imports/confirm/", (LOGIN, 302, 302, 302, 302)),
+    # The reporting round and the review of submitted changes: the Secretariat's.
+    "round_list": Case("get", "/rounds/", SECRETARIAT_ONLY),
+    "round_list:post": Case(
+        "post",
+        "/rounds/",
+        (LOGIN, 403, 403, 403, 302),
+        {"meeting": "{coming}", "due_on": "{today}", "remind_days": 7},
+    ),
+    "round_detail": Case("get", "/rounds/{round}/", SECRETARIAT_ONLY),
+    "round_close": Case("post", "/rounds/{round}/close/", (LOGIN, 403, 403, 403, 302)),
+    "round_reopen": Case(
+        "post", "/rounds/{round}/reopen/", (LOGIN, 403, 403, 403, 302), {"reason": "Late"}
+    ),
+    "review_queue": Case("get", "/reviews/", SECRETARIAT_ONLY),
+    "review_approve": Case("post", "/reviews/{submission}/approve/", (LOGIN, 403, 403, 403, 302)),
+    "review_return": Case(
+        "post",
+        "/reviews/{submission}/return/",
+        (LOGIN, 403, 403, 403, 302),
+        {"comment": "Add the report"},
+    ),
+    "project_confirm": Case(
+        "post", "/projects/{project}/confirm/", (LOGIN, 403, 302, 403, 302), {"version": 1}
+    ),
     # Accounts and language.
     "login": Case("get", "/accounts/login/", READ),
     "logout": Case("post", "/accounts/logout/", everyone(302)),
     "password_change": Case("get", "/accounts/password/", (LOGIN, 200, 200, 200, 200)),
     "password_change_done": Case("get", "/accounts/password/done/", (LOGIN, 200, 200, 200, 200)),
     "set_language": Case("post", "/i18n/setlang/", everyone(302), {"language": "vi"}),
+    # Password reset by e-mail: not offered while mail is not configured (the default).
+    "password_reset": Case("get", "/accounts/password/reset/", everyone(404)),
+    "password_reset_done": Case("get", "/accounts/password/reset/sent/", everyone(404)),
+    "password_reset_confirm": Case("get", "/accounts/password/reset/x/y/", everyone(404)),
+    "password_reset_complete": Case("get", "/accounts/password/reset/done/", everyone(404)),
     # The admin: none of the named users is staff, so each is asked to log in there.
     "admin:index": Case("get", "/admin/", everyone(LOGIN)),
     "admin:workplans_project_status": Case(
@@ -115,7 +146,19 @@ def world(vn_project, japan, plus_three):
 
     proposer = make_user("proposer_jp", "Officials", japan)
     proposal = project_propose(plan=vn_project.plan, title="Seminar", by=proposer)
+    today = timezone.localdate()
+    chair = make_user("chair_sec", "Secretariat")
+    coming = make_meeting(plus_three, kind="som", day=today + timedelta(days=30))
+    later = make_meeting(plus_three, kind="head", day=today + timedelta(days=60))
+    round_ = ReportingRound.objects.create(meeting=later, due_on=today, opened_by=chair)
+    submission = StatusSubmission.objects.create(
+        project=proposal, status=S.PLANNED, base_version=1, submitted_by=proposer
+    )
     return {
+        "coming": coming.pk,
+        "today": today.isoformat(),
+        "round": round_.pk,
+        "submission": submission.pk,
         "plan": vn_project.plan.slug,
         "project": vn_project.pk,
         "proposal": proposal.pk,
@@ -185,7 +228,8 @@ def test_role_url_matrix_with_private_dashboards(
         name
         for name, case in CASES.items()
         # set_language is Django's and takes GET too; a recording's GET is its preview.
-        if case.method == "post" and name not in ("set_language", "record_figures:post")
+        if case.method == "post"
+        and name not in ("set_language", "record_figures:post", "round_list:post")
     ],
 )
 def test_changes_are_refused_by_get(client, secretariat, world, name):

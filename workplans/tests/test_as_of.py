@@ -248,7 +248,7 @@ def test_a_project_export_as_of_a_day_says_so_and_holds_the_status_then(
     assert "-projects-as-of-2024-02-29-" in response["Content-Disposition"]
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     header = lines[0].split(",")
-    status, since = header.index("Status"), header.index("Status since")
+    status, since = header.index("Status"), header.index("Last update")
     cells = {line.split(",")[0]: line.split(",") for line in lines[1:]}
     assert cells["P001"][status] == "Planned" and cells["P001"][since] == ""
     later = client.get(url, {"as_of": "2024-03-01", "_export": "csv"})

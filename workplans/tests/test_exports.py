@@ -110,7 +110,7 @@ def test_the_filtered_table_is_what_the_tests_expect(client, plan):
         "Area",
         "Planned year",
         "Status",
-        "Status since",
+        "Last update",
     ]
     assert [row[0] for row in rows] == ["P007", "P006", "P005", "P004", "P002", "P001"]
     assert rows[-1] == [

@@ -71,8 +71,8 @@ def test_dates_follow_the_active_language(client, official_vn, vn_project):
     in_vietnamese(client)
     vietnamese = client.get(vn_project.get_absolute_url()).content.decode()
     # Day-month-year, as ASEAN papers write dates; no "Ngày" doubled in Vietnamese.
-    assert re.search(r"since \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d", english)
-    assert re.search(r"từ \d\d:\d\d, \d{1,2} tháng \d{1,2} năm \d{4}", vietnamese)
+    assert re.search(r"last updated \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d", english)
+    assert re.search(r"lúc \d\d:\d\d, \d{1,2} tháng \d{1,2} năm \d{4}", vietnamese)
     assert not re.search(r"(?i)ngày ngày", vietnamese)
 
 

@@ -16,6 +16,7 @@ from django_tables2 import RequestConfig
 from ..asof import as_of_described, as_of_or_message, as_of_suffix
 from ..models import Country
 from ..permissions import AuthenticatedRequest, can_update_any, is_official, user_country
+from ..rounds import returned_to, rounds_for
 from ..selectors import countries_status, projects_led_by, stale_count
 from ..tables import exports
 from ..tables.filters import CountryProjectFilter
@@ -58,6 +59,8 @@ def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> Http
         "stale_days": settings.ACCSM_STALE_DAYS,
         "stale_total": stale_count(country, as_of),
         "as_of": as_of,
+        "rounds": rounds_for(country),
+        "returned": returned_to(country),
     }
     return render(request, "workplans/country_projects.html", context)
 

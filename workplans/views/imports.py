@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from .. import imports
@@ -202,6 +202,18 @@ def confirm(request: AuthenticatedRequest) -> HttpResponse:
         )
         return redirect("workplans:import_upload", kind=preview.kind)
     plan = WorkPlan.objects.get(pk=preview.plan_id)
+    if counts["submitted"]:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s status change was submitted for review: it counts once the "
+                "Secretariat approves it.",
+                "%(count)s status changes were submitted for review: they count once the "
+                "Secretariat approves them.",
+                counts["submitted"],
+            )
+            % {"count": counts["submitted"]},
+        )
     messages.success(
         request,
         _(

@@ -54,13 +54,13 @@ def stem(slug: str) -> str:
 def export(
     request: HttpRequest,
     table: Table,
-    filterset: TableFilterSet,
+    filterset: TableFilterSet | None,
     export_format: str,
     export: exports.Export,
 ) -> HttpResponseBase:
     if export_format not in exports.FORMATS:
         raise Http404(_("Unknown export format."))
-    if not filterset.form.is_valid():
+    if filterset is not None and not filterset.form.is_valid():
         messages.error(request, _("Correct the filters before exporting."))
         return redirect(url_without(request, "_export"))
     try:

@@ -11,27 +11,31 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from .. import transitions
+from .. import services, transitions
 from ..forms import (
     AdoptForm,
+    ConfirmForm,
     DeclineForm,
     ProposalForm,
     StatusForm,
     add_service_errors,
 )
-from ..models import Country, Project, StatusChange, WorkPlan
+from ..models import Country, Project, StatusChange, StatusSubmission, WorkPlan
 from ..permissions import (
     AuthenticatedRequest,
     can_decide_proposals,
     can_propose,
     can_update_project,
+    needs_review,
     readable,
     user_country,
 )
+from ..rounds import open_round_of
 from ..services import (
     StaleVersionError,
     project_propose,
 )
+from ..statuses import ACTIVE
 
 
 def _get_project_for_user(request: HttpRequest, pk: int) -> tuple[Project, bool]:
@@ -81,8 +85,18 @@ def _project_page(
     if deciding:
         adopt_form = adopt_form or AdoptForm(project=project)
         decline_form = decline_form or DeclineForm(project=project)
+    submissions = list(project.submissions.select_related("submitted_by", "decided_by")[:1])
+    latest = submissions[0] if submissions else None
+    if latest and latest.state == StatusSubmission.State.PENDING and needs_review(user, project):
+        status_form = None  # one change waits for review at a time
     context = {
         "project": project,
+        "pending": latest if latest and latest.state == StatusSubmission.State.PENDING else None,
+        "returned": latest if latest and latest.state == StatusSubmission.State.RETURNED else None,
+        "confirm_form": ConfirmForm(project=project)
+        if can_edit and project.status in ACTIVE
+        else None,
+        "round": open_round_of(project) if can_edit else None,
         "changes": project.changes.select_related("changed_by", "meeting"),
         "can_edit": can_edit,
         "closed_to_user": can_edit and transitions.closed_to(project, user),
@@ -149,19 +163,57 @@ def project_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return _refuse_stale(request, StaleVersionError(project), form)
     if valid:
         try:
-            form.apply(by=request.user, channel=StatusChange.Channel.WEB)
+            result = form.apply(by=request.user, channel=StatusChange.Channel.WEB)
         except StaleVersionError as error:
             return _refuse_stale(request, error, form)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("Saved: %(code)s is now “%(status)s”.")
-                % {"code": project.code, "status": project.get_status_display()},
-            )
+            if isinstance(result, StatusSubmission):
+                message = _(
+                    "Submitted for review: %(code)s becomes “%(status)s” once the Secretariat "
+                    "approves it."
+                ) % {"code": project.code, "status": result.get_status_display()}
+            else:
+                message = _("Saved: %(code)s is now “%(status)s”.") % {
+                    "code": project.code,
+                    "status": project.get_status_display(),
+                }
+            messages.success(request, message)
             return redirect(_safe_next(request, project.get_absolute_url()))
     return _project_page(request, project, can_edit, status_form=form)
+
+
+@_post_only
+@login_required
+def project_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """An official confirms the status still holds: the project counts as reported."""
+    project, can_edit = _get_project_for_user(request, pk)
+    if not can_edit:
+        raise PermissionDenied(
+            _("Only the Secretariat and officials of its lead countries may update %(code)s.")
+            % {"code": project.code}
+        )
+    form = ConfirmForm(request.POST, project=project)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was saved: the form was incomplete. Try again."))
+        return redirect(project)
+    try:
+        services.project_confirm(
+            project=project, by=request.user, expected_version=form.cleaned_data["version"]
+        )
+    except StaleVersionError as error:
+        messages.error(request, str(error))
+        return redirect(project)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(project)
+    messages.success(
+        request,
+        _("Confirmed: %(code)s is still “%(status)s”.")
+        % {"code": project.code, "status": project.get_status_display()},
+    )
+    return redirect(_safe_next(request, project.get_absolute_url()))
 
 
 def _decide_proposal(request: HttpRequest, pk: int, form_class) -> HttpResponse:
