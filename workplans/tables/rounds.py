@@ -9,9 +9,13 @@ from .projects import PercentColumn
 class RoundTable(tables.Table):
     country = tables.Column(verbose_name=_("Country"))
     total = tables.Column(verbose_name=_("Projects asked for"), attrs={"td": {"class": "num"}})
-    reported = tables.Column(verbose_name=_("Reported"), attrs={"td": {"class": "num"}})
+    reported = tables.Column(
+        verbose_name=_("Reported in the round"), attrs={"td": {"class": "num"}}
+    )
     outstanding = tables.Column(verbose_name=_("Outstanding"), attrs={"td": {"class": "num"}})
-    percent = PercentColumn(verbose_name=_("Reported (%)"), attrs={"td": {"class": "num"}})
+    percent = PercentColumn(
+        verbose_name=_("Reported in the round (%)"), attrs={"td": {"class": "num"}}
+    )
     officials = tables.Column(verbose_name=_("Officials"), empty_values=())
 
     class Meta:

@@ -135,9 +135,9 @@ def test_the_round_page_shows_each_country_and_exports(
     assert table[0] == [
         "Country",
         "Projects asked for",
-        "Reported",
+        "Reported in the round",
         "Outstanding",
-        "Reported (%)",
+        "Reported in the round (%)",
         "Officials",
     ]
     assert table[1] == ["Viet Nam", "3", "1", "2", "33.3", "official_vn"]
