@@ -22,9 +22,12 @@ from .models import (
     PriorityArea,
     Profile,
     Project,
+    Reminder,
     ReportChange,
+    ReportingRound,
     StatusChange,
     StatusReport,
+    StatusSubmission,
     Target,
     WorkPlan,
 )
@@ -48,7 +51,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 @admin.register(Body)
 class BodyAdmin(admin.ModelAdmin):
-    list_display = ["short_name", "name", "kind", "founded", "position"]
+    list_display = ["short_name", "name", "kind", "founded", "position", "review_updates"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "code"]
     filter_horizontal = ["members"]
@@ -342,10 +345,39 @@ class ChairmanshipAdmin(admin.ModelAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "country"]
+    list_display = ["user", "country", "language"]
     list_filter = ["country"]
     search_fields = ["user__username", "user__email"]
     autocomplete_fields = ["user", "country"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the app's services only (rounds, reviews, reminders): read here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportingRound)
+class ReportingRoundAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "due_on", "opened_at", "closed_at"]
+
+
+@admin.register(StatusSubmission)
+class StatusSubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["project", "status", "state", "submitted_by", "submitted_at", "decided_by"]
+    list_filter = ["state"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["user", "round", "sent_on", "projects"]
 
 
 admin.site.site_header = _("ACCSM work-plan tracker")
