@@ -54,15 +54,7 @@ def project_set_status(
     meeting: Meeting | None = None,
 ) -> StatusChange:
     """Check permission and transition, refuse a stale version, save and audit the change."""
-    if not can_update_project(by, project):
-        raise PermissionDenied(
-            _("You may not change the status of %(code)s.") % {"code": project.code}
-        )
-    if project.version != expected_version:
-        raise StaleVersionError(_current(project))
-    transitions.check(project=project, status=status, by=by, note=note)
-    if evidence_url:
-        URLValidator(message=_("The evidence link is not a valid web address."))(evidence_url)
+    check_change(project, status, by, expected_version, note, evidence_url)
     if error := locked_meeting_error(meeting):
         raise error
 
@@ -76,6 +68,22 @@ def project_set_status(
         channel=channel,
         meeting=meeting,
     )
+
+
+def check_change(
+    project: Project, status: str, by: User, expected_version: int, note: str, evidence_url: str
+) -> None:
+    """What a status change must pass, applied or submitted for review: the user may update
+    the project, the form is not stale, the transition is allowed, the link is a link."""
+    if not can_update_project(by, project):
+        raise PermissionDenied(
+            _("You may not change the status of %(code)s.") % {"code": project.code}
+        )
+    if project.version != expected_version:
+        raise StaleVersionError(_current(project))
+    transitions.check(project=project, status=status, by=by, note=note)
+    if evidence_url:
+        URLValidator(message=_("The evidence link is not a valid web address."))(evidence_url)
 
 
 def _current(project: Project) -> Project:

@@ -6,16 +6,22 @@ applied at once, or submitted for review. Each step leaves an audit row on the p
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import transitions
 from ..models import Meeting, Project, StatusChange, StatusSubmission
-from ..permissions import can_review, can_update_project, needs_review
+from ..permissions import can_review, needs_review
 from ..rounds import open_round_of
-from .projects import StaleVersionError, _apply_change, _audit, _current, project_set_status
+from .projects import (
+    StaleVersionError,
+    _apply_change,
+    _audit,
+    _current,
+    check_change,
+    project_set_status,
+)
 
 
 def status_update(
@@ -71,15 +77,7 @@ def status_submit(
     channel: str = StatusChange.Channel.WEB,
 ) -> StatusSubmission:
     """Submit a status change for review: checked as a change is, applied only once approved."""
-    if not can_update_project(by, project):
-        raise PermissionDenied(
-            _("You may not change the status of %(code)s.") % {"code": project.code}
-        )
-    if project.version != expected_version:
-        raise StaleVersionError(_current(project))
-    transitions.check(project=project, status=status, by=by, note=note)
-    if evidence_url:
-        URLValidator(message=_("The evidence link is not a valid web address."))(evidence_url)
+    check_change(project, status, by, expected_version, note, evidence_url)
     if project.submissions.filter(state=StatusSubmission.State.PENDING).exists():
         raise pending_error(project)
     answered = project.submissions.filter(
