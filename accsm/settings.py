@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "workplans",
 ]
 
@@ -213,6 +216,34 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ACCSM_MAIL_CONFIGURED = bool(EMAIL_HOST)
 # The address links in e-mails start with (no request to take it from in a cron job).
 ACCSM_SITE_URL = os.environ.get("ACCSM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The read-only API (/api/v1/): sessions for the browser, tokens (issued in the admin) for
+# scripts; anonymous clients throttled.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: a client without credentials is answered 401 "Token", not 403.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["workplans.api.access.Readable"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "60/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "workplans.api.pagination.Cursor",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ACCSM work-plan tracker API",
+    "DESCRIPTION": (
+        "Read-only figures of the ACCSM and ACCSM+3 work plans: bodies, plans with their "
+        "progress, projects, meetings, reports, chairs, targets and milestones."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["workplans.api.access.Readable"],
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # The tracker's own settings.
 ACCSM_PUBLIC_DASHBOARDS = env_bool("ACCSM_PUBLIC_DASHBOARDS", True)

@@ -33,5 +33,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("i18n/setlang/", accounts.set_language, name="set_language"),
+    path("api/v1/", include("workplans.api.urls")),
     path("", include("workplans.urls")),
 ]

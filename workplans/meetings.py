@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Body, Chairmanship, Meeting, StatusChange, StatusReport
 from .statuses import ProjectStatus
+from .tables.filters import FreshFilterSet
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(FreshFilterSet):
     """Filter meetings by body, kind and year; the year choices come from one DISTINCT query."""
 
     body = django_filters.ModelChoiceFilter(

@@ -31,6 +31,10 @@ ROLE_PERMISSIONS = {
         ],
         "view_statuschange",
         "view_reportchange",
+        # API tokens for scripts: Admin › Auth Token › Tokens (issue, revoke).
+        "authtoken.add_tokenproxy",
+        "authtoken.view_tokenproxy",
+        "authtoken.delete_tokenproxy",
         # Lifting a login lockout: Admin › Axes › Access attempts (see the README).
         "axes.view_accessattempt",
         "axes.delete_accessattempt",

@@ -76,8 +76,13 @@ def plan_progress(plans: WorkPlanQuerySet, as_of: date | None = None) -> list[Pl
 
     With `as_of`, the figures at the end of that day (see WorkPlanQuerySet.with_progress).
     """
-    rows = list(plans.with_progress(as_of))
-    reports = StatusReport.objects.select_related("meeting", "recorded_by").in_bulk(
+    return progress_of(list(plans.with_progress(as_of)), as_of)
+
+
+def progress_of(rows: list, as_of: date | None = None) -> list[PlanProgress]:
+    """PlanProgress for plans read with `with_progress(as_of)` (a page of them, say): one
+    query for their reports' sources."""
+    reports = StatusReport.objects.select_related("plan", "meeting", "recorded_by").in_bulk(
         [row.report_pk for row in rows if row.report_pk]
     )
     result = []

@@ -28,3 +28,15 @@ ACTIVE: tuple[ProjectStatus, ...] = (S.PLANNED, S.ONGOING, S.POSTPONED)
 CLOSED: tuple[ProjectStatus, ...] = (S.COMPLETED, S.CANCELLED)
 # Moving a project to one of these needs a note saying why.
 NOTE_REQUIRED: tuple[ProjectStatus, ...] = (S.POSTPONED, S.CANCELLED)
+
+# The IATI ActivityStatus code of each status (https://iatistandard.org/en/iati-standard/203/
+# codelists/activitystatus/). Completed is 3 "Finalisation" (physical activity complete):
+# the sources never say that an activity's accounts are closed (4).
+IATI_ACTIVITY_STATUS: dict[str, int] = {
+    S.PROPOSED: 1,
+    S.PLANNED: 1,
+    S.ONGOING: 2,
+    S.COMPLETED: 3,
+    S.POSTPONED: 6,
+    S.CANCELLED: 5,
+}

@@ -30,7 +30,22 @@ class TableForm(forms.Form):
         self.fields["per_page"] = self.fields.pop("per_page")  # after the filters
 
 
-class TableFilterSet(django_filters.FilterSet):
+class FreshFilterSet(django_filters.FilterSet):
+    """A filterset whose filters build their form fields afresh for each form.
+
+    django-filter caches a filter's form field on first use, and a deep copy carries that
+    cache over; the API's schema generator reads the class's filters' fields, so without
+    this a form would keep the class-wide choices after __init__ narrowed them (a plan's own
+    areas, a country's plans, the meeting years).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():
+            filter_.__dict__.pop("_field", None)
+
+
+class TableFilterSet(FreshFilterSet):
     class Meta:
         form = TableForm
 

@@ -28,6 +28,7 @@ class Case:
     codes: tuple  # one per role, in the order of ROLES
     data: dict = field(default_factory=dict)
     reads: bool = False  # a reading page: anonymous must log in when dashboards are private
+    api: bool = False  # the API answers such an anonymous client 401, not a redirect
 
 
 def everyone(code) -> tuple:
@@ -127,6 +128,33 @@ CASES = {
 }
 
 
+# The read-only API: read as the pages are.
+API = {
+    "api:api-root": "",
+    "api:schema": "schema/",
+    "api:docs": "docs/",
+    "api:body-list": "bodies/",
+    "api:body-detail": "bodies/{body}/",
+    "api:plan-list": "plans/",
+    "api:plan-detail": "plans/{plan}/",
+    "api:project-list": "projects/",
+    "api:project-detail": "projects/{project}/",
+    "api:meeting-list": "meetings/",
+    "api:meeting-detail": "meetings/{meeting}/",
+    "api:report-list": "reports/",
+    "api:report-detail": "reports/{report}/",
+    "api:chair-list": "chairs/",
+    "api:chair-detail": "chairs/{chair}/",
+    "api:target-list": "targets/",
+    "api:target-detail": "targets/{target}/",
+    "api:milestone-list": "milestones/",
+    "api:milestone-detail": "milestones/{milestone}/",
+}
+for _name, _path in API.items():
+    # The documentation is a page of the site: anonymous visitors are asked to log in.
+    CASES[_name] = Case("get", "/api/v1/" + _path, READ, reads=True, api=_name != "api:docs")
+
+
 def _annex_pdf_code() -> int:
     from workplans.views.tables import pdf_available
 
@@ -154,7 +182,20 @@ def world(vn_project, japan, plus_three):
     submission = StatusSubmission.objects.create(
         project=proposal, status=S.PLANNED, base_version=1, submitted_by=proposer
     )
+    from workplans.models import Chairmanship, Milestone, Target
+
+    from .conftest import make_report
+
+    plan = vn_project.plan
     return {
+        "report": make_report(plan, coming, completed=1).pk,
+        "chair": Chairmanship.objects.create(body=plus_three, country=japan).pk,
+        "target": Target.objects.create(
+            plan=plan, description="All trained", target_percent=100, start_year=2021, end_year=2025
+        ).pk,
+        "milestone": Milestone.objects.create(
+            plan=plan, description="Seminar", due_label="Q1 2023", due_date="2023-03-31"
+        ).pk,
         "coming": coming.pk,
         "today": today.isoformat(),
         "round": round_.pk,
@@ -218,7 +259,7 @@ def test_role_url_matrix_with_private_dashboards(
 ):
     settings.ACCSM_PUBLIC_DASHBOARDS = False
     if role == "anonymous" and CASES[name].reads:
-        expected = LOGIN
+        expected = 401 if CASES[name].api else LOGIN
     assert_code(request_cell(client, request, world, name, role), expected)
 
 

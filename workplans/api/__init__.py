@@ -1,0 +1,1 @@
+"""The read-only JSON API, /api/v1/ (Django REST framework, schema by drf-spectacular)."""
