@@ -1,5 +1,6 @@
 """What the API says of each thing: plain fields, codes for relations, provenance in words."""
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from ..models import Body, Chairmanship, Meeting, Milestone, Project, StatusReport, Target
@@ -82,7 +83,8 @@ class PlanSerializer(serializers.Serializer):
     )
     figures = serializers.SerializerMethodField(help_text="The figures on `basis`.")
     live = serializers.SerializerMethodField(
-        help_text="Counted from the itemized projects, now or at the end of `as_of`."
+        help_text="Counted from the itemized projects, now or at the end of `as_of` (its day "
+        "in `as_of`)."
     )
     latest_report = serializers.SerializerMethodField(
         help_text="The latest report (reported by `as_of`, if given)."
@@ -99,7 +101,8 @@ class PlanSerializer(serializers.Serializer):
         if progress.live is None:
             return None
         return {
-            "as_of": progress.as_of.isoformat() if progress.as_of else None,
+            # The day the counts hold on: `as_of`, or today (counted now).
+            "as_of": (progress.as_of or timezone.localdate()).isoformat(),
             "figures": figures(progress.live),
             "adopted_since_report": figures(progress.added) if progress.report else None,
         }
