@@ -70,6 +70,14 @@ class BodyProgress:
     def total(self) -> Progress:
         return sum((p.figures for p in self.plans if p.figures), Progress())
 
+    @property
+    def shown(self) -> list[PlanProgress]:
+        """The plans a dashboard card shows: a few, those still running first, each group in
+        the dashboard's order (the latest first)."""
+        this_year = timezone.localdate().year
+        ordered = sorted(self.plans, key=lambda p: p.plan.end_year < this_year)  # stable
+        return ordered[: settings.ACCSM_DASHBOARD_PLANS]
+
 
 def plan_progress(plans: WorkPlanQuerySet, as_of: date | None = None) -> list[PlanProgress]:
     """Figures for every plan of `plans`: one aggregate query, plus one for the reports' sources.
@@ -118,11 +126,11 @@ def dashboard_bodies(
 
 
 def pending_proposals() -> QuerySet[Project]:
+    """Proposals waiting for a decision, the latest first."""
     return (
         Project.objects.proposals()
         .select_related("plan", "proposed_by")
-        .prefetch_related("lead_countries")
-        .order_by("plan__start_year", "code")
+        .order_by("-created_at", "-pk")
     )
 
 

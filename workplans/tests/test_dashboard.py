@@ -1,6 +1,7 @@
 """The dashboard and the plan page: the sources' figures, their source, constant query counts."""
 
 import itertools
+import re
 
 import pytest
 from django.db import connection, transaction
@@ -110,3 +111,35 @@ def test_the_bar_is_sized_by_counts_and_reads_out_percentages(client, sources):
         'aria-label="Completed: 7 (22.6 %), Ongoing or annual: 5 (16.1 %), Planned: 19 (61.3 %)'
         in html
     )
+
+
+def test_a_body_with_many_plans_shows_a_few_and_links_to_all(client, db, settings):
+    """At ASEAN scale a body has many plans: its card shows the current ones first, a few,
+    and its total still counts them all; proposals are a count and the latest few."""
+    from django.utils import timezone
+
+    from workplans.services import project_propose
+
+    from .conftest import make_user
+
+    settings.ACCSM_DASHBOARD_PLANS = 3
+    body = make_body("many", short_name="MANY")
+    this_year = timezone.localdate().year
+    for i, start in enumerate([2001, 2006, this_year - 1, 2011, this_year - 3]):
+        make_plan(body, f"many-{i}", statuses=[S.COMPLETED, S.PLANNED], start_year=start)
+    country = Country.objects.create(code="AA", name="AA", group="asean")
+    body.members.set([country])
+    proposer = make_user("proposer", "Officials", country)
+    plan = WorkPlan.objects.get(slug="many-0")
+    for i in range(7):
+        project_propose(plan=plan, title=f"Proposal {i}", by=proposer)
+    html = client.get(reverse("workplans:dashboard")).content.decode()
+    section = html[html.index('id="body-many"') :].split("</section>")[0]
+    cards = re.findall(r'data-plan="(many-\d)"', section)
+    # Current plans (ending this year or later) first, the latest first; then the rest.
+    assert cards == ["many-2", "many-4", "many-3"]
+    assert 'data-all-plans="many"' in section and "All 5 plans of MANY" in section
+    assert "10 projects and activities counted across its plans" in section
+    assert 'data-proposals="7"' in html
+    assert html.count("Proposal ") == 5  # the latest five
+    assert "Proposal 6" in html and "Proposal 1" not in html

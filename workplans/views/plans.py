@@ -21,15 +21,20 @@ from ..selectors import (
 from ..tables.projects import ProjectTable
 from ..targets import all_milestones, all_targets, milestone_rows
 
+# The dashboard lists the latest few proposals and links to all of them.
+LATEST_PROPOSALS = 5
+
 
 @readable
 def dashboard(request: HttpRequest) -> HttpResponse:
     as_of = as_of_or_message(request)
     bodies = dashboard_bodies(as_of=as_of)
-    progresses = [progress for group in bodies for progress in group.plans]
+    progresses = [progress for group in bodies for progress in group.shown]
+    proposals = pending_proposals()
     context = {
         "bodies": bodies,
-        "proposals": pending_proposals(),
+        "proposals": proposals[:LATEST_PROPOSALS],
+        "proposals_count": proposals.count(),
         "trends": trends(progresses, timezone.localdate()),
         "as_of": as_of,
     }
