@@ -6,6 +6,7 @@ ODS is built in memory by odfpy and so is capped. This module says what an expor
 (columns, values, rows); writers.py writes it in each format.
 """
 
+import html
 import inspect
 import itertools
 from collections.abc import Iterable, Iterator
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.html import strip_tags
+from django.utils.safestring import SafeData
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2 import Column
@@ -87,11 +89,14 @@ def neutralise(value):
 
 
 def _plain(value):
-    """A cell's value as data: lazy strings resolved, markup dropped, dates and numbers kept."""
+    """A cell's value as data: lazy strings resolved, the markup of a rendered cell dropped
+    (a title that merely contains "<" stays as written), dates and numbers kept."""
+    if isinstance(value, SafeData):
+        return html.unescape(strip_tags(str(value)))
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, str):
-        return strip_tags(value) if "<" in value else value
+        return value
     if isinstance(value, datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value
     return value
@@ -117,9 +122,12 @@ def columns(table: Table) -> list[ExportColumn]:
     ]
 
 
-def records(table: Table) -> Iterable:
-    """The table's rows, ordered and filtered as shown, across all its pages."""
+def records(table: Table, fields: list[str] | None = None) -> Iterable:
+    """The table's rows, ordered and filtered as shown, across all its pages; with `fields`,
+    as dicts of those values (fastrows) rather than model instances."""
     data = table.data.data
+    if fields is not None:
+        return data.values(*fields).iterator(chunk_size=CHUNK_SIZE)
     if isinstance(data, QuerySet):
         # Prefetches (lead countries) run once per chunk, not once per row.
         return data.iterator(chunk_size=CHUNK_SIZE)
@@ -186,7 +194,16 @@ def primed(values: Iterator[list]) -> Iterator[list]:
 
 
 def rows(table: Table, cols: list[ExportColumn]) -> Iterator[list]:
-    """Each row's values as the table computes them for export (its value_<column> methods)."""
+    """Each row's values as the table computes them for export (its value_<column> methods);
+    the project tables' by plain values (fastrows: the same cells, many times faster)."""
+    from .fastrows import fast_rows  # it imports the tables, which import this module
+
+    fast = fast_rows(table, cols)
+    return fast if fast is not None else table_rows(table, cols)
+
+
+def table_rows(table: Table, cols: list[ExportColumn]) -> Iterator[list]:
+    """Each row's values as the table computes them, cell by cell (the general way)."""
     getters = [_getter(table, col.name) for col in cols]
     for record in records(table):
         yield [_plain(get(record)) for get in getters]

@@ -154,6 +154,9 @@ class CountryProjectTable(ProjectListTable):
     def render_title(self, record, value):
         return format_html('<a href="{}">{}</a>', self._back(record), value)
 
+    def value_title(self, value):
+        return value
+
     def render_last_update(self, record):
         if record.last_update:
             text = format_html(

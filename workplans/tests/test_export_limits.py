@@ -135,7 +135,7 @@ def test_limits_shared_through_the_database_cache(client, plan, secretariat):
 def test_a_database_failure_before_the_first_row_is_an_error_page_not_a_200(
     client, plan, secretariat, monkeypatch
 ):
-    def database_down(table):
+    def database_down(table, fields=None):
         raise OperationalError("could not connect to server")
 
     monkeypatch.setattr(exports, "records", database_down)
@@ -153,14 +153,15 @@ def test_a_failure_mid_stream_propagates_and_the_json_is_never_closed(
 ):
     real_records = exports.records
 
-    def fails_after_two(table):
-        for number, record in enumerate(real_records(table)):
+    def fails_after_two(table, fields=None):
+        for number, record in enumerate(real_records(table, fields)):
             if number == 2:
                 raise OperationalError("server closed the connection unexpectedly")
             yield record
 
     monkeypatch.setattr(exports, "records", fails_after_two)
     monkeypatch.setattr(writers, "LINES_PER_CHUNK", 1)
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 1)  # rows are read a chunk at a time
     client.force_login(secretariat)
     response = client.get(export_url(plan, "json"))
     assert response.status_code == 200  # the first rows were read before it started
@@ -175,7 +176,7 @@ def test_a_failure_mid_stream_propagates_and_the_json_is_never_closed(
 
 
 def test_the_error_page_is_the_trackers_own(client, plan, monkeypatch):
-    def database_down(table):
+    def database_down(table, fields=None):
         raise OperationalError("could not connect to server")
 
     monkeypatch.setattr(exports, "records", database_down)
