@@ -22,8 +22,21 @@ from .projects import CountryProjectTable, ProjectListTable, ProjectTable
 class _Plan:
     """A plan's two titles, as localized() reads them from a model."""
 
-    def __init__(self, row: dict):
-        self.title, self.title_vi = row["plan__title"], row["plan__title_vi"]
+    def __init__(self, title: str, title_vi: str):
+        self.title, self.title_vi = title, title_vi
+
+
+def _plan_titles() -> Callable:
+    """row -> the plan's title in the active language, worked out once per plan."""
+    titles: dict[tuple[str, str], str] = {}
+
+    def title(row: dict, leads) -> str:
+        key = (row["plan__title"], row["plan__title_vi"])
+        if key not in titles:
+            titles[key] = localized(_Plan(*key), "title")
+        return titles[key]
+
+    return title
 
 
 def _date(moment):
@@ -36,16 +49,18 @@ def _field(name: str) -> tuple[tuple[str, ...], Callable]:
 
 
 def _cells(status: str) -> dict[str, tuple[tuple[str, ...], Callable]]:
-    """Per column: the values() it needs, and its cell from (row, lead codes)."""
+    """Per column: the values() it needs, and its cell from (row, lead codes). Labels are
+    translated once, here, in the language of the request."""
+    labels = {value: str(label) for value, label in Project.Status.choices}
     return {
         "body": _field("plan__body__short_name"),
-        "plan": (("plan__title", "plan__title_vi"), lambda r, leads: localized(_Plan(r), "title")),
+        "plan": (("plan__title", "plan__title_vi"), _plan_titles()),
         "code": _field("code"),
         "title": _field("title"),
         "lead_countries": ((), lambda r, leads: "; ".join(leads)),
         "priority_area": _field("priority_area__number"),
         "year": _field("year"),
-        "status": ((status,), lambda r, leads: Project.Status(r[status]).label),
+        "status": ((status,), lambda r, leads: labels[r[status]]),
         "status_changed_at": (("last_update",), lambda r, leads: _date(r["last_update"])),
         "last_update": (("last_update",), lambda r, leads: _date(r["last_update"])),
     }
