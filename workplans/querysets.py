@@ -171,7 +171,7 @@ class ProjectQuerySet(models.QuerySet):
 
         changes = StatusChange.objects.filter(
             project=OuterRef("pk"),
-            action__in=[StatusChange.Action.STATUS, StatusChange.Action.CONFIRMED],
+            action__in=StatusChange.UPDATES,
             changed_at__lt=end_of(day),
         ).order_by("-changed_at", "-pk")
         return self.annotate(

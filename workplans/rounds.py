@@ -11,9 +11,6 @@ from django.utils.translation import gettext as _
 from .models import Country, Meeting, Project, ReportingRound, StatusChange, StatusSubmission
 from .statuses import ACTIVE
 
-# The actions that report a project in a round: its status set, or confirmed unchanged.
-REPORTING = (StatusChange.Action.STATUS, StatusChange.Action.CONFIRMED)
-
 
 def open_rounds() -> QuerySet[ReportingRound]:
     return ReportingRound.objects.filter(closed_at=None).select_related("meeting__body")
@@ -32,7 +29,9 @@ def reported(round_: ReportingRound) -> ExpressionWrapper:
     if round_.closed_at:
         window &= Q(changed_at__lt=round_.closed_at)
         submitted &= Q(submitted_at__lt=round_.closed_at)
-    changes = StatusChange.objects.filter(window, project=OuterRef("pk"), action__in=REPORTING)
+    changes = StatusChange.objects.filter(
+        window, project=OuterRef("pk"), action__in=StatusChange.UPDATES
+    )
     submissions = StatusSubmission.objects.filter(submitted, project=OuterRef("pk")).exclude(
         state=StatusSubmission.State.RETURNED
     )

@@ -181,9 +181,8 @@ def projects_led_by(country: Country, as_of: date | None = None) -> QuerySet[Pro
 
 
 def stale_count(country: Country, as_of: date | None = None) -> int:
-    """How many of the projects `country` leads need an update (needed, as of a day): one COUNT."""
-    if as_of is None:
-        return Project.objects.led_by(country).filter(stale_q(stale_cutoff())).count()
+    """How many of the projects `country` leads need an update (needed, as of a day): one
+    COUNT, by the same rule that flags the rows (ProjectQuerySet.with_staleness)."""
     return projects_led_by(country, as_of).filter(is_stale=True).count()  # type: ignore[misc]  # annotated
 
 

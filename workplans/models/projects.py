@@ -155,6 +155,10 @@ class StatusChange(models.Model):
         RETURNED = "returned", _("Returned by the reviewer")
         DELETED = "deleted", _("Deleted")
 
+    # The actions that update a project: its status set, or confirmed unchanged. They date
+    # its last update, and report it in a reporting round.
+    UPDATES = (Action.STATUS, Action.CONFIRMED)
+
     # SET_NULL: a deleted project's records survive it, readable through `project_label`.
     project = models.ForeignKey(
         Project,

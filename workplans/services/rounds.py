@@ -5,7 +5,7 @@ from datetime import date
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,14 +38,16 @@ def round_open(*, meeting: Meeting, due_on: date, by: User, remind_days: int = 7
             _("The due date falls after the meeting (%(dates)s).") % {"dates": meeting.dates},
             code="due_after_meeting",
         )
-    if ReportingRound.objects.select_for_update().filter(meeting=meeting).exists():
+    try:
+        with transaction.atomic():  # one round per meeting: the database's constraint decides
+            round_ = ReportingRound.objects.create(
+                meeting=meeting, due_on=due_on, remind_days=remind_days, opened_by=by
+            )
+    except IntegrityError as error:
         raise ValidationError(
             _("%(meeting)s already has a reporting round.") % {"meeting": meeting},
             code="round_exists",
-        )
-    round_ = ReportingRound.objects.create(
-        meeting=meeting, due_on=due_on, remind_days=remind_days, opened_by=by
-    )
+        ) from error
     RoundEvent.objects.create(round=round_, action=RoundEvent.Action.OPENED, by=by)
     return round_
 
