@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "workplans.middleware.refuse_nul_bytes",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "workplans.middleware.absolute_session_limit",
+    "workplans.middleware.session_limits",
     # Last, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -125,7 +125,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the user, profile and permissions read in two queries.
+    "workplans.backends.TrackerBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -139,10 +140,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workplans:dashboard"
 LOGOUT_REDIRECT_URL = "workplans:dashboard"
 
-# Sessions: an idle limit (cookie age, renewed on each request) and an absolute limit
-# counted from login (enforced by workplans.middleware.absolute_session_limit).
+# Sessions: an idle limit (cookie age, renewed by activity at most once a minute, not
+# written on every request) and an absolute limit counted from login (both enforced by
+# workplans.middleware.session_limits).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(60 * 60 * 2)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(60 * 60 * 12)))
 
 # Login throttling (django-axes): lock a username from one address after 5 failures.

@@ -1,4 +1,4 @@
-"""The tracker's middleware: refuse NUL bytes; end a session at an absolute age."""
+"""The tracker's middleware: refuse NUL bytes; the sessions' idle and absolute limits."""
 
 import time
 
@@ -9,6 +9,7 @@ from django.core.exceptions import BadRequest
 from django.utils.translation import gettext as _
 
 SESSION_STARTED_KEY = "accsm_session_started"
+SESSION_RENEWED_KEY = "accsm_session_renewed"
 
 
 def _has_nul(query) -> bool:
@@ -35,14 +36,25 @@ def refuse_nul_bytes(get_response):
     return middleware
 
 
-def absolute_session_limit(get_response):
+def session_limits(get_response):
+    """End a session at its absolute age; renew its idle limit as the user is active.
+
+    Renewing means writing the session, so it is done at most once every
+    SESSION_RENEW_SECONDS rather than on every request (a page then costs no write): the
+    idle limit counts from the last request give or take that long.
+    """
+
     def middleware(request):
         if request.user.is_authenticated:
-            started = request.session.setdefault(SESSION_STARTED_KEY, time.time())
-            if time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+            now = time.time()
+            session = request.session
+            started = session.setdefault(SESSION_STARTED_KEY, now)
+            if now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 request.accsm_session_expired = True  # say "expired", not "logged out"
                 logout(request)
                 messages.info(request, _("Your session has expired. Please log in again."))
+            elif now - session.get(SESSION_RENEWED_KEY, 0) > settings.SESSION_RENEW_SECONDS:
+                session[SESSION_RENEWED_KEY] = now  # saved, with a new expiry, after the view
         return get_response(request)
 
     return middleware
