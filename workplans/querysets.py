@@ -4,20 +4,23 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import models
 from django.db.models import (
+    Aggregate,
     BooleanField,
     Case,
     Count,
+    DateField,
     F,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
+    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat, TruncDate
 from django.utils import timezone
 
+from .localize import localized
 from .statuses import ACTIVE, COUNTED, ProjectStatus
 
 # A report holds one count per counted status, in fields named after them.
@@ -55,73 +58,74 @@ def latest_reports(plan, by: date | None = None):
     )
 
 
+class Joined(Aggregate):
+    """The values of a group joined into one text by `separator` (in no particular order)."""
+
+    function = "STRING_AGG"
+    output_field = TextField()
+
+    def __init__(self, expression, separator: str):
+        super().__init__(expression, Value(separator, output_field=TextField()))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+
+# Separators no country name holds: between a lead's fields, and between leads.
+_FIELD, _LEAD = "\x1f", "\x1e"
+
+
+class Lead:
+    """A lead country as the tables show it, read from ProjectQuerySet.with_leads()."""
+
+    def __init__(self, code: str, name: str, name_vi: str):
+        self.code, self.name, self.name_vi = code, name, name_vi
+
+    def __str__(self) -> str:
+        return localized(self, "name")
+
+
+def leads_of(text: str | None) -> list[Lead]:
+    """The leads of a row's `leads` annotation, in the countries' order (by name)."""
+    if not text:
+        return []
+    leads = [Lead(*lead.split(_FIELD)) for lead in text.split(_LEAD)]
+    return sorted(leads, key=lambda lead: (lead.name, lead.code))
+
+
 class WorkPlanQuerySet(models.QuerySet):
-    def with_progress(self, as_of: date | None = None):
-        """Annotate live counts per status and the figures of the latest report, in one query.
-
-        With `as_of`, each project counts by its status at the end of that day, rebuilt from
-        the audit trail; projects created later are left out, and the latest report is the
-        latest reported by then.
-        """
-        if as_of is not None:
-            return self._with_progress_as_of(as_of)
-        live = {
-            f"live_{status.value}": Count("projects", filter=Q(projects__status=status))
-            for status in COUNTED
-        }
-        latest = latest_reports(OuterRef("pk"))
+    def with_reports(self, as_of: date | None = None):
+        """Annotate the figures of each plan's latest report (`report_<field>`, REPORT_FIELDS),
+        the latest reported by `as_of` if given; one subquery per field, per plan."""
+        latest = latest_reports(OuterRef("pk"), by=as_of)
         reported = {
             f"report_{field}": Subquery(latest.values(field)[:1]) for field in REPORT_FIELDS
         }
-        # Projects adopted after the latest report: added to its figures, not among them.
-        added = {
-            f"added_{status.value}": Count(
-                "projects",
-                filter=Q(
-                    projects__status=status,
-                    projects__adopted_on__date__gt=F("report_until"),
-                ),
-            )
-            for status in COUNTED
-        }
-        return (
-            self.select_related("body")
-            .annotate(**live, **reported)
-            .annotate(
-                **added,
-                pending=Count("projects", filter=Q(projects__status=ProjectStatus.PROPOSED)),
-                itemized=Count("projects", filter=~Q(projects__status=ProjectStatus.PROPOSED)),
-            )
-        )
+        return self.select_related("body").annotate(**reported)
 
-    def _with_progress_as_of(self, day: date):
-        from .models import Project
 
-        def count(condition: Q, *, added: bool = False):
-            projects = Project.objects.filter(plan=OuterRef("pk")).as_of(day).filter(condition)
-            if added:  # adopted after the report, by the end of the day
-                projects = projects.filter(
-                    adopted_on__lt=end_of(day), adopted_on__date__gt=OuterRef("report_until")
-                )
-            counted = projects.order_by().values("plan").annotate(n=Count("pk")).values("n")
-            return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def project_counts(plans, as_of: date | None = None) -> list[tuple]:
+    """Rows (plan id, status, adopted day, number of projects) for the projects of `plans` (a
+    queryset or a list of ids), counted by the database in one query: a row per plan and
+    status with the day None, then, for the few adopted projects, a row per day of adoption
+    (already among the first rows' numbers).
 
-        latest = latest_reports(OuterRef("pk"), by=day)
-        reported = {
-            f"report_{field}": Subquery(latest.values(field)[:1]) for field in REPORT_FIELDS
-        }
-        live = {f"live_{s.value}": count(Q(status_then=s)) for s in COUNTED}
-        added = {f"added_{s.value}": count(Q(status_then=s), added=True) for s in COUNTED}
-        return (
-            self.select_related("body")
-            .annotate(**reported)
-            .annotate(
-                **live,
-                **added,
-                pending=count(Q(status_then=ProjectStatus.PROPOSED)),
-                itemized=count(~Q(status_then=ProjectStatus.PROPOSED)),
-            )
-        )
+    With `as_of`, each project counts by its status at the end of that day, rebuilt from the
+    audit trail; projects created later are left out.
+    """
+    from .models import Project
+
+    projects = Project.objects.filter(plan__in=plans)
+    if as_of is not None:
+        projects = projects.as_of(as_of)
+    status = status_field(projects)
+    # Grouping every project by a third key costs three times as much: only adopted ones.
+    every = projects.values_list("plan_id", status, Value(None, output_field=DateField()))
+    adopted = projects.filter(adopted_on__isnull=False).values_list(
+        "plan_id", status, TruncDate("adopted_on")
+    )
+    counted = [rows.annotate(n=Count("pk")).order_by() for rows in (every, adopted)]
+    return list(counted[0].union(counted[1], all=True))
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -149,6 +153,23 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(created_at__lt=end).annotate(
             status_then=Coalesce(Subquery(last_before[:1]), Subquery(first_after[:1]), F("status"))
         )
+
+    def with_leads(self):
+        """Annotate `leads`: the lead countries' codes and names in one text (leads_of() reads
+        it), by a subquery per row, instead of a second query for a page's countries."""
+        from .models import Project
+
+        through = Project.lead_countries.through.objects.filter(project=OuterRef("pk"))
+        fields = Concat(
+            "country__code",
+            Value(_FIELD),
+            "country__name",
+            Value(_FIELD),
+            "country__name_vi",
+            output_field=TextField(),
+        )
+        joined = through.order_by().values("project").annotate(text=Joined(fields, _LEAD))
+        return self.annotate(leads=Subquery(joined.values("text")))
 
     def counted(self):
         return self.filter(status__in=COUNTED)

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from .models import Body, Country, Project, StatusReport, StatusSubmission, WorkPlan
 from .progress import Progress
 from .provenance import Basis, added_since, figures_when, mixed_dates_note, report_source
-from .querysets import ProjectQuerySet, WorkPlanQuerySet, end_of, stale_q, status_field
+from .querysets import (
+    ProjectQuerySet,
+    WorkPlanQuerySet,
+    end_of,
+    project_counts,
+    stale_q,
+    status_field,
+)
 from .statuses import COUNTED
 
 
@@ -80,35 +87,71 @@ class BodyProgress:
 
 
 def plan_progress(plans: WorkPlanQuerySet, as_of: date | None = None) -> list[PlanProgress]:
-    """Figures for every plan of `plans`: one aggregate query, plus one for the reports' sources.
+    """Figures for every plan of `plans`: the plans with their latest reports, one aggregate
+    query for their projects' counts, and one for the reports' sources.
 
-    With `as_of`, the figures at the end of that day (see WorkPlanQuerySet.with_progress).
+    With `as_of`, the figures at the end of that day: each project by its status then, the
+    latest report reported by then.
     """
-    return progress_of(list(plans.with_progress(as_of)), as_of)
+    return progress_of(list(plans.with_reports(as_of)), as_of, plans.values("pk"))
 
 
-def progress_of(rows: list, as_of: date | None = None) -> list[PlanProgress]:
-    """PlanProgress for plans read with `with_progress(as_of)` (a page of them, say): one
-    query for their reports' sources."""
+@dataclass
+class _Counts:
+    live: dict = field(default_factory=dict)
+    added: dict = field(default_factory=dict)
+    pending: int = 0
+    itemized: int = 0
+
+    @staticmethod
+    def progress(counts: dict) -> Progress:
+        return Progress(**{status.value: counts.get(status, 0) for status in COUNTED})
+
+
+def progress_of(rows: list, as_of: date | None = None, plans=None) -> list[PlanProgress]:
+    """PlanProgress for plans read with `with_reports(as_of)` (a page of them, say): one
+    aggregate query for their projects' counts, one for their reports' sources. `plans`: the
+    same plans as a query, if at hand (the database joins it faster than a long list of ids).
+    """
+    counts = {row.pk: _Counts() for row in rows}
+    until = {row.pk: row.report_until for row in rows}
+    for plan_id, status, adopted_day, number in project_counts(
+        list(counts) if plans is None else plans, as_of
+    ):
+        plan = counts[plan_id]
+        if adopted_day is not None:
+            # Adopted after the latest report (and by the as-of day): added to its figures.
+            report_until = until[plan_id]
+            if (
+                status in COUNTED
+                and report_until
+                and report_until < adopted_day <= (as_of or adopted_day)
+            ):
+                plan.added[status] = plan.added.get(status, 0) + number
+            continue
+        if status == Project.Status.PROPOSED:
+            plan.pending += number
+            continue
+        plan.itemized += number
+        if status not in COUNTED:
+            continue
+        plan.live[status] = plan.live.get(status, 0) + number
     reports = StatusReport.objects.select_related("plan", "meeting", "recorded_by").in_bulk(
         [row.report_pk for row in rows if row.report_pk]
     )
-    result = []
-    for row in rows:
-        live = Progress.from_row(row, "live_")
-        result.append(
-            PlanProgress(
-                plan=row,
-                # A plan is itemized when it holds any project besides proposals.
-                live=live if row.itemized else None,
-                reported=Progress.from_row(row, "report_"),
-                report=reports.get(row.report_pk),
-                pending=row.pending,
-                added=Progress.from_row(row, "added_") or Progress(),
-                as_of=as_of,
-            )
+    return [
+        PlanProgress(
+            plan=row,
+            # A plan is itemized when it holds any project besides proposals.
+            live=_Counts.progress(counts[row.pk].live) if counts[row.pk].itemized else None,
+            reported=Progress.from_row(row, "report_"),
+            report=reports.get(row.report_pk),
+            pending=counts[row.pk].pending,
+            added=_Counts.progress(counts[row.pk].added),
+            as_of=as_of,
         )
-    return result
+        for row in rows
+    ]
 
 
 def dashboard_bodies(
@@ -142,21 +185,17 @@ def plan_projects(plan: WorkPlan, as_of: date | None = None) -> QuerySet[Project
     return (
         projects.exclude(**{status_field(projects): Project.Status.PROPOSED})
         .select_related("priority_area")
-        .prefetch_related(Prefetch("lead_countries"))
+        .with_leads()
     )
 
 
 def listed_projects(as_of: date | None = None) -> ProjectQuerySet:
     """Projects for the tables, now or at the end of `as_of`: the status and the last update
-    then, with what the columns show joined or prefetched (no query per row)."""
+    then, with what the columns show joined or annotated (no query per row)."""
     projects = Project.objects.all()
     if as_of:
         projects = projects.as_of(as_of)
-    return (
-        projects.with_updates(as_of)
-        .select_related("plan__body", "priority_area")
-        .prefetch_related("lead_countries")
-    )
+    return projects.with_updates(as_of).with_leads().select_related("plan__body", "priority_area")
 
 
 def stale_cutoff(as_of: date | None = None):

@@ -75,7 +75,7 @@ class PlanViewSet(ReadOnly):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return WorkPlan.objects.with_progress(as_of(self.request)).select_related("body")
+        return WorkPlan.objects.with_reports(as_of(self.request))
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
