@@ -1,14 +1,15 @@
-"""Filters of the tables. Their choices come from small tables or one DISTINCT query each,
-never from loading the projects, so a form costs the same with 30 projects or 100,000."""
+"""Filters of the tables. Their choices come from small tables (choices.py), never from
+loading the projects, so a form costs the same with 30 projects or 200,000."""
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Body, Country, PriorityArea, Project, ReportingRound, WorkPlan
+from ..models import Body, Country, Project, ReportingRound, WorkPlan
 from ..querysets import status_field
 from ..rounds import open_rounds, outstanding
+from . import choices
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = PAGE_SIZES[0]
@@ -71,7 +72,9 @@ class TableFilterSet(FreshFilterSet):
             value = self.form.cleaned_data.get(name)
             if name not in self.filters or value in (None, "", [], ()):
                 continue
-            if isinstance(field, forms.ModelChoiceField):
+            if isinstance(field, choices.ListedChoiceField):
+                text = field.labels[value]
+            elif isinstance(field, forms.ModelChoiceField):
                 text = str(value)
             elif isinstance(field, forms.ChoiceField):
                 labels = dict(field.choices)  # type: ignore[arg-type]  # a form field's choices are a list by now
@@ -83,50 +86,27 @@ class TableFilterSet(FreshFilterSet):
         return described
 
 
-def project_years(plan: WorkPlan | None = None):
-    """Planned years that occur, from one DISTINCT query (a callable: run when the form is)."""
+def area_choices(plan: WorkPlan):
+    """A plan's numbered areas with their titles (a callable: run when the form is)."""
 
     def choices():
-        projects = plan.projects.all() if plan else Project.objects.all()
-        years = (
-            projects.exclude(year=None).order_by("year").values_list("year", flat=True).distinct()
-        )
-        return [(str(year), str(year)) for year in years]
-
-    return choices
-
-
-def area_choices(plan: WorkPlan | None = None):
-    """Within a plan: its numbered areas with their titles. Across plans: the numbers in use."""
-
-    def choices():
-        if plan:
-            return [(str(a.number), str(a)) for a in plan.areas.all()]
-        numbers = (
-            PriorityArea.objects.order_by("number").values_list("number", flat=True).distinct()
-        )
-        return [(str(n), str(n)) for n in numbers]
+        return [(str(a.number), str(a)) for a in plan.areas.all()]
 
     return choices
 
 
 class ProjectFilter(TableFilterSet):
+    """The project tables' filters. Their choices cost two queries (choices.py); the area
+    across plans and the year are numbers typed in, not lists read from the projects."""
+
     q = django_filters.CharFilter(
         label=_("Code or title contains"), method="search", max_length=100
     )
-    body = django_filters.ModelChoiceFilter(
-        label=_("Body"),
-        field_name="plan__body",
-        to_field_name="code",
-        queryset=Body.objects.all(),
-        empty_label=_("Any body"),
+    body = choices.ListedChoiceFilter(
+        label=_("Body"), field_name="plan__body__code", empty_label=_("Any body")
     )
-    plan = django_filters.ModelChoiceFilter(
-        label=_("Work plan"),
-        field_name="plan",
-        to_field_name="slug",
-        queryset=WorkPlan.objects.all(),
-        empty_label=_("Any plan"),
+    plan = choices.ListedChoiceFilter(
+        label=_("Work plan"), field_name="plan__slug", empty_label=_("Any plan")
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"),
@@ -134,42 +114,64 @@ class ProjectFilter(TableFilterSet):
         widget=forms.CheckboxSelectMultiple,
         method="filter_status",
     )
-    lead_country = django_filters.ModelChoiceFilter(
-        label=_("Lead country"),
-        field_name="lead_countries",
-        to_field_name="code",
-        queryset=Country.objects.all(),
-        empty_label=_("Any country"),
+    lead_country = choices.ListedChoiceFilter(
+        label=_("Lead country"), method="filter_lead_country", empty_label=_("Any country")
     )
-    area = django_filters.ChoiceFilter(
-        label=_("Priority area"),
-        field_name="priority_area__number",
-        choices=area_choices(),
-        empty_label=_("Any area"),
+    area = django_filters.NumberFilter(
+        label=_("Priority area"), field_name="priority_area__number", min_value=1, max_value=99
     )
-    year = django_filters.ChoiceFilter(
-        label=_("Planned year"),
-        field_name="year",
-        choices=project_years(),
-        empty_label=_("Any year"),
+    year = django_filters.NumberFilter(
+        label=_("Planned year"), field_name="year", min_value=1900, max_value=2100
     )
 
     class Meta(TableFilterSet.Meta):
         model = Project
         fields = ()
 
-    def __init__(self, *args, plan: WorkPlan | None = None, **kwargs):
+    def __init__(self, *args, plan: WorkPlan | None = None, plans=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        # The lead countries to choose from, and the names the table gives their codes.
+        self.countries = choices.countries()
+        self._set_choices("lead_country", {c.code: str(c) for c in self.countries})
         if plan is not None:
-            # Within one plan: body and plan are given; areas and years are the plan's own.
+            # Within one plan: body and plan are given; the areas are the plan's own.
             del self.filters["body"], self.filters["plan"]
-            self.filters["area"].extra["choices"] = area_choices(plan)
-            self.filters["year"].extra["choices"] = project_years(plan)
+            self.filters["area"] = django_filters.ChoiceFilter(
+                label=_("Priority area"),
+                field_name="priority_area__number",
+                choices=area_choices(plan),
+                empty_label=_("Any area"),
+            )
+            return
+        catalogue = choices.plan_catalogue(plans)
+        self._set_choices("body", choices.body_options(catalogue))
+        self._set_choices(
+            "plan",
+            {p.slug: str(p) for p in catalogue},
+            choices.plan_options(catalogue, self.data.get("body"), self.data.get("plan")),
+        )
+
+    def _set_choices(self, name: str, valid: dict[str, str], options=None) -> None:
+        listed = list(valid.items()) if options is None else options
+        self.filters[name].extra.update(choices=listed, valid=valid)
+
+    def chosen(self, name: str) -> tuple[str, str] | None:
+        """The value chosen for filter `name` and its label, if the form is valid."""
+        if not self.is_bound or not self.form.is_valid():
+            return None
+        value = self.form.cleaned_data.get(name)
+        if not value:
+            return None
+        return value, self.form.fields[name].labels[value]
 
     def filter_status(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         # The status the rows show: at the end of the as-of day, if one is asked for.
         return queryset.filter(**{f"{status_field(queryset)}__in": value})
+
+    def filter_lead_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        country = next(c for c in self.countries if c.code == value)
+        return queryset.filter(lead_countries=country)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
@@ -195,17 +197,14 @@ class CountryProjectFilter(ProjectFilter):
     )
 
     def __init__(self, *args, country: Country, **kwargs):
-        super().__init__(*args, **kwargs)
+        # Only the bodies and plans where the country leads something.
+        led = Project.lead_countries.through.objects.filter(
+            project__plan=OuterRef("pk"), country=country
+        )
+        super().__init__(*args, plans=WorkPlan.objects.filter(Exists(led)), **kwargs)
         self.country = country
         self.filters["round"].queryset = open_rounds()
         del self.filters["lead_country"]
-        # Only the bodies and plans where the country leads something: short lists.
-        self.filters["plan"].queryset = WorkPlan.objects.filter(
-            projects__lead_countries=country
-        ).distinct()
-        self.filters["body"].queryset = Body.objects.filter(
-            plans__projects__lead_countries=country
-        ).distinct()
 
     def filter_round(self, queryset: QuerySet, name: str, value: ReportingRound) -> QuerySet:
         return queryset.filter(pk__in=outstanding(value, self.country).values("pk"))

@@ -46,13 +46,13 @@ def project_list(request: HttpRequest, slug: str | None = None) -> HttpResponseB
     described = filterset.describe() + as_of_described(as_of)
     export_format = request.GET.get("_export")
     if export_format is not None:
-        chosen = plan or (filterset.form.cleaned_data.get("plan") if valid else None)
-        body = filterset.form.cleaned_data.get("body") if valid and not plan else None
-        subject = chosen.title if chosen else (body.short_name if body else None)
+        # What the file is of: the plan (given or chosen), else the chosen body, else all.
+        chosen = (plan.slug, str(plan)) if plan else filterset.chosen("plan")
+        body = None if plan else filterset.chosen("body")
+        stem, subject = chosen or body or ("accsm", None)
         title = _("Projects and activities")
         if subject:
             title = f"{title} — {subject}"
-        stem = chosen.slug if chosen else (body.code if body else "accsm")
         export = exports.Export(
             title=title,
             filename_stem=f"{listing.stem(stem)}-projects{as_of_suffix(as_of)}",

@@ -1,0 +1,78 @@
+"""The choices of the project tables' filters, read in two queries whatever the data: the
+plans with their bodies in one, the countries in one (which also name the lead countries in
+the table's rows).
+
+A form accepts any plan, but lists only the chosen body's plans, or every plan while there
+are at most PLAN_OPTIONS: a list of a thousand plans helps nobody and costs a page its speed.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django_filters import ChoiceFilter
+from django_filters.fields import ChoiceField
+
+from ..localize import localized
+from ..models import Country, WorkPlan
+
+PLAN_OPTIONS = 60
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    slug: str
+    title: str
+    title_vi: str
+    body_code: str
+    body_name: str
+
+    def __str__(self) -> str:
+        return localized(self, "title")
+
+
+def plan_catalogue(plans: QuerySet[WorkPlan] | None = None) -> list[PlanChoice]:
+    """The plans (all, or those of `plans`) with their bodies, in the dashboard's order."""
+    plans = WorkPlan.objects.all() if plans is None else plans
+    rows = plans.order_by("body__position", "body__short_name", "-start_year", "title", "pk")
+    return [
+        PlanChoice(*values)
+        for values in rows.values_list(
+            "slug", "title", "title_vi", "body__code", "body__short_name"
+        )
+    ]
+
+
+def countries() -> list[Country]:
+    return list(Country.objects.all())
+
+
+class ListedChoiceField(ChoiceField):
+    """A choice among `valid` (value → label), of which only some are listed as options."""
+
+    def __init__(self, *args, valid: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.labels = valid or {}
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.labels
+
+
+class ListedChoiceFilter(ChoiceFilter):
+    field_class = ListedChoiceField
+
+
+def body_options(catalogue: list[PlanChoice]) -> dict[str, str]:
+    """The bodies that hold plans, in order: code → short name."""
+    return {plan.body_code: plan.body_name for plan in catalogue}
+
+
+def plan_options(catalogue: list[PlanChoice], body: str | None, plan: str | None) -> list:
+    """The plans to list, grouped by body: the chosen body's, else all while they are few
+    (else only the chosen plan, if any)."""
+    listed = [p for p in catalogue if p.body_code == body] if body else catalogue
+    if len(listed) > PLAN_OPTIONS:
+        listed = [p for p in listed if p.slug == plan]
+    groups: dict[str, list] = {}
+    for choice in listed:
+        groups.setdefault(choice.body_name, []).append((choice.slug, str(choice)))
+    return list(groups.items())
