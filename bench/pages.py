@@ -1,0 +1,254 @@
+"""Pages: median time, SQL queries and bytes of each page, beside a floor and EXPLAIN.
+
+Run by bench/run.py (`.venv/bin/python -m bench.run`) once the data is generated. Each page
+is fetched in-process by Django's test client, a Secretariat user logged in: one warm-up
+with the queries captured (their count, and the row query for EXPLAIN), then three timed
+runs without capture (median). A warm-up over 15 s is followed by one timed run only.
+
+Floors, measured in the same run: for the dashboard, /progress/ and the annexes one
+aggregate SQL giving the same counts; for /projects/ pages the one SQL that reads the same
+first page (filter, order, LIMIT 25) plus its COUNT.
+"""
+
+import re
+import statistics
+import time
+from dataclasses import dataclass
+
+from bench.common import (
+    MAX_QUERIES,
+    SYNTHETIC,
+    Result,
+    logged_in_client,
+    mark,
+    median_seconds,
+    ms,
+    ratio,
+    record,
+    section,
+)
+from bench.sql import (
+    AGGREGATE,
+    LEAD_ORDER,
+    LED_BY,
+    SEARCH,
+    PageFloor,
+    contains,
+    page_floor_queries,
+)
+
+SLOW_WARMUP = 15.0
+EXPLAIN_LINES = 15
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    goal: float | None = None  # seconds
+    floor: str | PageFloor | None = None  # AGGREGATE, a /projects/ floor, or none
+    explain: bool = False
+
+
+def pages(plan_slug: str, project_pk: int, country: str) -> list[Page]:
+    """Every page the issue names, with its time goal (None: the query goal only)."""
+    filters = [
+        ("?status=ongoing&sort=-title", PageFloor("p.status = %s", ["ongoing"], "p.title DESC")),
+        ("?sort=lead_countries", PageFloor(order=LEAD_ORDER)),
+        ("?sort=-year", PageFloor(order="p.year DESC")),
+        ("?body=synthetic&sort=plan", PageFloor("b.code = %s", [SYNTHETIC])),
+        (
+            f"?lead_country={country}&status=planned",
+            PageFloor(f"{LED_BY} AND p.status = %s", [country, "planned"]),
+        ),
+        # Synthetic projects of area 2 are all planned for 2022 (both follow their number):
+        # this one matches nothing, the next matches a fifth of them.
+        ("?area=2&year=2023", PageFloor("a.number = %s AND p.year = %s", [2, 2023])),
+        ("?area=3&year=2023", PageFloor("a.number = %s AND p.year = %s", [3, 2023])),
+    ]
+    searches = [
+        ("?q=Activity 123", PageFloor(SEARCH, contains("Activity 123"))),
+        ("?q=Synthetic&sort=lead_countries", PageFloor(SEARCH, contains("Synthetic"), LEAD_ORDER)),
+    ]
+    return [
+        Page("/", "/", 0.150, AGGREGATE),
+        Page("/progress/", "/progress/", 0.300, AGGREGATE),
+        Page("/annex/", "/annex/", 0.300, AGGREGATE),
+        Page("/annex/synthetic/", "/annex/synthetic/", 0.300, AGGREGATE),
+        Page("/annex/synthetic/pdf/", "/annex/synthetic/pdf/", 5.0, AGGREGATE),
+        Page("/projects/", "/projects/", 0.100, PageFloor(), explain=True),
+        *[Page(f"/projects/{q}", f"/projects/{q}", 0.100, f, explain=True) for q, f in filters],
+        *[
+            Page(f"/projects/{q}", "/projects/" + q.replace(" ", "+"), 0.150, f, explain=True)
+            for q, f in searches
+        ],
+        Page("/countries/", "/countries/"),
+        Page("/plans/<synthetic>/", f"/plans/{plan_slug}/"),
+        Page(
+            "/plans/<synthetic>/projects/",
+            f"/plans/{plan_slug}/projects/",
+            floor=PageFloor("w.slug = %s", [plan_slug], "p.code"),
+        ),
+        Page(f"/countries/{country}/", f"/countries/{country}/"),
+        Page("/meetings/", "/meetings/"),
+        Page("/reconcile/", "/reconcile/"),
+        Page("/targets/", "/targets/"),
+        Page("/rounds/", "/rounds/"),
+        Page("/reviews/", "/reviews/"),
+        Page("/chairs/", "/chairs/"),
+        Page("/imports/", "/imports/"),
+        Page("/projects/<pk>/", f"/projects/{project_pk}/"),
+        Page("/api/v1/plans/", "/api/v1/plans/"),
+        Page("/api/v1/projects/", "/api/v1/projects/"),
+    ]
+
+
+def fetch(client, path: str):
+    """GET `path`, reading a streamed body to its end; (response, bytes)."""
+    response = client.get(path)
+    if response.streaming:
+        size = sum(len(chunk) for chunk in response.streaming_content)
+    else:
+        size = len(response.content)
+    response.close()
+    return response, size
+
+
+def row_query(queries: list[dict]) -> str | None:
+    """The page's row query: the largest SELECT reading workplans_project."""
+    selects = [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith("SELECT") and 'FROM "workplans_project"' in q["sql"]
+    ]
+    return max(selects, key=len) if selects else None
+
+
+def explain(sql: str) -> list[str]:
+    """EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL, EXPLAIN QUERY PLAN on SQLite, as lines."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        depth: dict[int, int] = {}
+        lines = []
+        for node, parent, _unused, detail in cursor.fetchall():
+            depth[node] = depth.get(parent, -1) + 1
+            lines.append("  " * depth[node] + detail)
+        return lines
+
+
+def indexes_used(plan: list[str]) -> list[str]:
+    found = re.findall(
+        r"(?:Index (?:Only )?Scan(?: Backward)? using|Index Scan on|Bitmap Index Scan on|USING (?:COVERING )?INDEX) (\S+)",
+        "\n".join(plan),
+    )
+    return sorted(set(found))
+
+
+def floor_seconds(floor: str | PageFloor) -> float:
+    from django.db import connection
+
+    queries = (
+        [(AGGREGATE, [])] if floor == AGGREGATE else page_floor_queries(floor, connection.vendor)
+    )
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            for sql, params in queries:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+    return median_seconds(run)
+
+
+def measure(client, page: Page, *, pdf: bool) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if page.path.endswith("/pdf/") and not pdf:
+        print(f"{page.name:45} skipped: weasyprint cannot be imported here")
+        record(
+            "pages",
+            Result(page.name, "skipped (no weasyprint)", ms(page.goal) and f"≤ {ms(page.goal)}"),
+        )
+        return
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        response, size = fetch(client, page.path)
+        warmup = time.perf_counter() - started
+    captured_sql = captured.captured_queries  # the next request's signal clears the log
+    queries = len(captured_sql)
+    runs = 1 if warmup > SLOW_WARMUP else 3
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fetch(client, page.path)
+        times.append(time.perf_counter() - started)
+    median = statistics.median(times)
+    floor = floor_seconds(page.floor) if page.floor else None
+
+    ok_status = response.status_code == 200
+    ok_queries = queries <= MAX_QUERIES
+    ok_time = page.goal is None or median <= page.goal
+    goal = f"≤ {ms(page.goal)}, " if page.goal else ""
+    goal += f"≤ {MAX_QUERIES} q"
+    value = f"{ms(median)}, {queries} q" + ("" if ok_status else f", HTTP {response.status_code}")
+    print(
+        f"{page.name:45} {response.status_code}  {ms(median):>9} (median of {runs})  "
+        f"{queries:3} queries  {size:>10,} bytes"
+        + (f"  floor {ms(floor)} ({ratio(median, floor)})" if floor else "")
+        + f"  goal {goal} {mark(ok_status and ok_queries and ok_time)}",
+        flush=True,
+    )
+    record(
+        "pages",
+        Result(
+            page.name,
+            value,
+            goal,
+            ms(floor),
+            ratio(median, floor),
+            ok_status and ok_queries and ok_time,
+        ),
+    )
+    if page.explain:
+        sql = row_query(captured_sql)
+        if sql is None:
+            print("    (no SELECT on workplans_project captured)")
+            return
+        plan = explain(sql)
+        used = indexes_used(plan)
+        print("    indexes used: " + (", ".join(used) if used else "none (sequential scans)"))
+        for line in plan[:EXPLAIN_LINES]:
+            print("    | " + line)
+        if len(plan) > EXPLAIN_LINES:
+            timing = [line for line in plan[EXPLAIN_LINES:] if line.endswith(" ms")]
+            print(f"    | … {len(plan) - EXPLAIN_LINES - len(timing)} more lines")
+            for line in timing:
+                print("    | " + line)
+
+
+def run(*, country: str = "VN") -> None:
+    """Every page, on the data as it is now (after generation, before the import)."""
+    from workplans.models import Country, Project, WorkPlan
+    from workplans.views.tables import pdf_available
+
+    plan = WorkPlan.objects.filter(body__code=SYNTHETIC).order_by("pk").first()
+    assert plan is not None, "no synthetic plan: generate the data first"
+    project = Project.objects.filter(plan=plan).order_by("code").first()
+    if not Country.objects.filter(code=country).exists():
+        country = Country.objects.order_by("code").values_list("code", flat=True).first()
+    section("Pages (test client, Secretariat logged in; figure ÷ floor in brackets)")
+    client = logged_in_client()
+    pdf = pdf_available()
+    for page in pages(plan.slug, project.pk, country):
+        try:
+            measure(client, page, pdf=pdf)
+        except Exception as error:  # a page that fails is reported, the others still run
+            print(f"{page.name:45} FAILED: {type(error).__name__}: {error}")
+            record("pages", Result(page.name, f"error: {type(error).__name__}", ok=False))
