@@ -251,6 +251,8 @@ SPECTACULAR_SETTINGS = {
 ACCSM_PUBLIC_DASHBOARDS = env_bool("ACCSM_PUBLIC_DASHBOARDS", True)
 # Per body, the dashboard shows this many plans (current ones first) and links to the rest.
 ACCSM_DASHBOARD_PLANS = int(os.environ.get("ACCSM_DASHBOARD_PLANS", "4"))
+# The dashboard and a plan's page list the latest few proposals and link to all of them.
+ACCSM_LATEST_PROPOSALS = 5
 ACCSM_STALE_DAYS = int(os.environ.get("ACCSM_STALE_DAYS", "90"))
 ACCSM_IMPORT_MAX_BYTES = int(os.environ.get("ACCSM_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 

@@ -47,12 +47,18 @@ class Reconciliation:
 
 
 def reconciliations(plans: WorkPlanQuerySet) -> list[Reconciliation]:
-    """Every plan of `plans` with both a report and itemized projects: two queries in all.
+    """Every plan of `plans` with both a report and itemized projects."""
+    return reconcile(plan_progress(plans))
+
+
+def reconcile(progresses: list[PlanProgress]) -> list[Reconciliation]:
+    """The plans of `progresses` with both a report and itemized projects, each with the status
+    changes made since its report: one query for all of them.
 
     A change counts as "since the report" when it was made after the report's last day
     (the meeting's last day when only the meeting's dates are known).
     """
-    found = [Reconciliation(p) for p in plan_progress(plans) if p.report and p.live]
+    found = [Reconciliation(p) for p in progresses if p.report and p.live]
     if not found:
         return found
     latest_until = latest_reports(OuterRef("project__plan")).values("until")[:1]

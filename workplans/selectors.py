@@ -35,6 +35,7 @@ class PlanProgress:
     pending: int
     added: Progress = field(default_factory=Progress)
     as_of: date | None = None  # the day the live figures hold on; None: now
+    itemized: int = 0  # projects besides proposals, cancelled ones included
 
     @property
     def basis(self) -> str | None:
@@ -108,10 +109,13 @@ class _Counts:
         return Progress(**{status.value: counts.get(status, 0) for status in COUNTED})
 
 
-def progress_of(rows: list, as_of: date | None = None, plans=None) -> list[PlanProgress]:
+def progress_of(
+    rows: list, as_of: date | None = None, plans=None, reports: dict | None = None
+) -> list[PlanProgress]:
     """PlanProgress for plans read with `with_reports(as_of)` (a page of them, say): one
-    aggregate query for their projects' counts, one for their reports' sources. `plans`: the
-    same plans as a query, if at hand (the database joins it faster than a long list of ids).
+    aggregate query for their projects' counts, one for their reports' sources unless
+    `reports` (pk → report) holds them. `plans`: the same plans as a query, if at hand (the
+    database joins it faster than a long list of ids).
     """
     counts = {row.pk: _Counts() for row in rows}
     until = {row.pk: row.report_until for row in rows}
@@ -136,9 +140,10 @@ def progress_of(rows: list, as_of: date | None = None, plans=None) -> list[PlanP
         if status not in COUNTED:
             continue
         plan.live[status] = plan.live.get(status, 0) + number
-    reports = StatusReport.objects.select_related("plan", "meeting", "recorded_by").in_bulk(
-        [row.report_pk for row in rows if row.report_pk]
-    )
+    if reports is None:
+        reports = StatusReport.objects.select_related("plan", "meeting", "recorded_by").in_bulk(
+            [row.report_pk for row in rows if row.report_pk]
+        )
     return [
         PlanProgress(
             plan=row,
@@ -149,6 +154,7 @@ def progress_of(rows: list, as_of: date | None = None, plans=None) -> list[PlanP
             pending=counts[row.pk].pending,
             added=_Counts.progress(counts[row.pk].added),
             as_of=as_of,
+            itemized=counts[row.pk].itemized,
         )
         for row in rows
     ]
@@ -166,6 +172,13 @@ def dashboard_bodies(
         BodyProgress(body=body, plans=list(items))
         for body, items in groupby(progress, key=lambda p: p.plan.body)
     ]
+
+
+def latest_proposals(plan: WorkPlan, pending: int) -> list[Project]:
+    """The latest few of a plan's `pending` proposals (no query when there are none)."""
+    if not pending:
+        return []
+    return list(pending_proposals().filter(plan=plan)[: settings.ACCSM_LATEST_PROPOSALS])
 
 
 def pending_proposals() -> QuerySet[Project]:

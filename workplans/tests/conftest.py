@@ -17,6 +17,16 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """A request in Vietnamese leaves the language active in the thread: each test starts in
+    the default language, whichever ran before it."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with no export counted against it (the limits live in the cache)."""
     from django.core.cache import cache

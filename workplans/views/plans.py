@@ -1,28 +1,30 @@
 """The dashboard and a plan's page: figures with their sources, projects, proposals."""
 
+from django.conf import settings
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
+from .. import inline
 from ..asof import as_of_or_message
-from ..history import trends
-from ..models import WorkPlan
+from ..history import plan_trend, trends
+from ..models import Milestone, PriorityArea, Target, WorkPlan
 from ..permissions import (
     readable,
 )
-from ..reconcile import reconciliations
+from ..reconcile import reconcile
 from ..selectors import (
     dashboard_bodies,
+    latest_proposals,
     pending_proposals,
-    plan_progress,
     plan_projects,
+    progress_of,
 )
 from ..tables.projects import ProjectTable
 from ..targets import all_milestones, all_targets, milestone_rows
-
-# The dashboard lists the latest few proposals and links to all of them.
-LATEST_PROPOSALS = 5
+from .listing import CountedPaginator
 
 
 @readable
@@ -30,42 +32,71 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     as_of = as_of_or_message(request)
     bodies = dashboard_bodies(as_of=as_of)
     progresses = [progress for group in bodies for progress in group.shown]
+    # The proposals pending now: the sum of the plans' figures, unless they are of a past day.
     proposals = pending_proposals()
+    if as_of:
+        pending = proposals.count()
+    else:
+        pending = sum(progress.pending for group in bodies for progress in group.plans)
     context = {
         "bodies": bodies,
-        "proposals": proposals[:LATEST_PROPOSALS],
-        "proposals_count": proposals.count(),
+        "proposals": proposals[: settings.ACCSM_LATEST_PROPOSALS] if pending else [],
+        "proposals_count": pending,
         "trends": trends(progresses, timezone.localdate()),
         "as_of": as_of,
     }
     return render(request, "workplans/dashboard.html", context)
 
 
+def _plan_and_successors(slug: str, as_of) -> tuple[WorkPlan, list[WorkPlan]]:
+    """The plan, with its latest report's figures and its areas, targets and milestones
+    inline, and the plans that follow it: one query."""
+    rows = (
+        WorkPlan.objects.filter(Q(slug=slug) | Q(predecessor__slug=slug))
+        .with_reports(as_of)
+        .select_related("predecessor")
+        .annotate(
+            area_rows=inline.rows_of(PriorityArea.objects.all(), "plan", ("proposed_by",)),
+            target_rows=inline.rows_of(Target.objects.all(), "plan"),
+            milestone_rows=inline.rows_of(Milestone.objects.all(), "plan"),
+        )
+    )
+    plans = {row.slug: row for row in rows}
+    plan = plans.pop(slug, None)
+    if plan is None:
+        raise Http404
+    return plan, sorted(plans.values(), key=lambda p: (p.start_year or 0, p.title))
+
+
 @readable
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     as_of = as_of_or_message(request)
-    plans = WorkPlan.objects.filter(slug=slug).select_related("predecessor")
-    found = plan_progress(plans, as_of)
-    if not found:
-        raise Http404
-    progress = found[0]
+    plan, successors = _plan_and_successors(slug, as_of)
+    reports = list(plan.reports.select_related("meeting", "recorded_by"))
+    progress = progress_of([plan], as_of, reports={r.pk: r for r in reports})[0]
     # Reconciliation compares the latest report with the live count: now only.
-    reconciled = reconciliations(plans) if progress.report and progress.live and not as_of else []
-    plan = progress.plan
+    reconciled = reconcile([progress]) if not as_of else []
+    # The projects' number is known from the figures: the table's pages need no COUNT.
     table = ProjectTable(plan_projects(plan, as_of))
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(
+        request,
+        paginate={"per_page": 25, "paginator_class": CountedPaginator, "count": progress.itemized},
+    ).configure(table)
+    today = timezone.localdate()
     context = {
         "plan": plan,
         "progress": progress,
         "table": table,
-        "reports": plan.reports.select_related("meeting", "recorded_by"),
-        "areas": plan.areas.select_related("proposed_by"),
-        "proposals": plan.projects.proposals().select_related("proposed_by"),
-        "targets": plan.targets.all(),
-        "milestones": milestone_rows(plan.milestones.all(), timezone.localdate()),
-        "successors": plan.successors.all(),
+        "reports": reports,
+        "areas": inline.instances(PriorityArea, plan.area_rows, "number"),
+        "proposals": latest_proposals(plan, progress.pending),
+        "targets": inline.instances(Target, plan.target_rows, "pk"),
+        "milestones": milestone_rows(
+            inline.instances(Milestone, plan.milestone_rows, "due_date"), today
+        ),
+        "successors": successors,
         "reconciliation": reconciled[0] if reconciled else None,
-        "trend": trends([progress], timezone.localdate())[plan.pk],
+        "trend": plan_trend(progress, reports, today),
         "as_of": as_of,
     }
     return render(request, "workplans/plan_detail.html", context)
