@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import (
     Aggregate,
@@ -115,7 +116,12 @@ def project_counts(plans, as_of: date | None = None) -> list[tuple]:
     """
     from .models import Project
 
-    projects = Project.objects.filter(plan__in=plans)
+    projects = Project.objects.all()
+    every_plan = isinstance(plans, models.QuerySet) and not (
+        plans.query.where or plans.query.is_sliced
+    )
+    if not every_plan:  # all of them: no need to join the plans
+        projects = projects.filter(plan__in=plans)
     if as_of is not None:
         projects = projects.as_of(as_of)
     status = status_field(projects)
@@ -184,10 +190,10 @@ class ProjectQuerySet(models.QuerySet):
         """Annotate `last_update` and `last_update_by` (a username): the last status set or
         confirmed, by the end of `day` if given (None: never updated)."""
         if day is None:
-            return self.annotate(
-                last_update=F("status_changed_at"),
-                last_update_by=F("status_changed_by__username"),
-            )
+            # A subquery, not a join: a count or an export that does not ask for the name
+            # leaves it out, where a join would stay in every query of the table.
+            by = User.objects.filter(pk=OuterRef("status_changed_by")).values("username")
+            return self.annotate(last_update=F("status_changed_at"), last_update_by=Subquery(by))
         from .models import StatusChange
 
         changes = StatusChange.objects.filter(

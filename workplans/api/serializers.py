@@ -8,7 +8,7 @@ from ..progress import Progress
 from ..provenance import report_source, report_when
 from ..selectors import PlanProgress
 from ..statuses import COUNTED, IATI_ACTIVITY_STATUS
-from ..tables.projects import shown_status
+from ..tables.projects import row_leads, shown_status
 
 
 class BodySerializer(serializers.ModelSerializer):
@@ -122,9 +122,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     iati_activity_status = serializers.SerializerMethodField(
         help_text="The IATI ActivityStatus code of `status`."
     )
-    lead_countries: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True
-    )
+    lead_countries = serializers.SerializerMethodField(help_text="The lead countries' codes.")
     priority_area = serializers.IntegerField(source="priority_area.number", default=None)
     last_update = serializers.DateTimeField(read_only=True, allow_null=True)
 
@@ -146,6 +144,9 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     def get_status(self, project: Project) -> str:
         return shown_status(project)
+
+    def get_lead_countries(self, project: Project) -> list[str]:
+        return [country.code for country in row_leads(project)]
 
     def get_iati_activity_status(self, project: Project) -> int:
         return IATI_ACTIVITY_STATUS[shown_status(project)]

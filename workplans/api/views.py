@@ -110,6 +110,14 @@ def sort_keys(name: str, status: str) -> list[tuple]:
     """The table's sort `name` as keys (expression, descending, fixed): `fixed` keys keep
     their direction when the sort is reversed (the tables put projects without a lead
     country last both ways)."""
+    by_plan = [
+        (F("plan__body__position"), False, False),
+        (F("plan__body__short_name"), False, False),
+        (_nulls("plan__start_year"), True, False),
+        (F("plan__title"), False, False),
+        (F("plan_id"), False, False),
+        (F("code"), False, False),
+    ]
     keys = {
         "code": [(F("code"), False, False)],
         "title": [(F("title"), False, False)],
@@ -121,15 +129,9 @@ def sort_keys(name: str, status: str) -> list[tuple]:
         "year": [(_nulls("year"), False, False)],
         "status": [(F(status), False, False)],
         "status_changed_at": [(_nulls("last_update"), False, False)],
-        "body": [
-            (F("plan__body__position"), False, False),
-            (F("plan__body__short_name"), False, False),
-        ],
-        "plan": [
-            (F("plan__body__position"), False, False),
-            (_nulls("plan__start_year"), True, False),
-            (F("plan__title"), False, False),
-        ],
+        # Both as the tables (PLAN_ORDER): the plans in the dashboard's order, then codes.
+        "body": by_plan,
+        "plan": by_plan,
     }
     return keys[name]
 
@@ -177,16 +179,14 @@ class ProjectViewSet(ReadOnly):
                 }
             )
         keys = sort_keys(name, status_field(projects))
-        if "sort" not in self.request.query_params:
-            keys.append((F("code"), False, False))  # the tables' default: by plan, then code
         reverse = sort.startswith("-")
         annotations, ordering = {}, []
         for number, (expression, descending, fixed) in enumerate(keys):
             annotations[f"sort_{number}"] = expression
             flipped = descending != (reverse and not fixed)
             ordering.append(("-" if flipped else "") + f"sort_{number}")
-        # Ties: by id, ascending both ways, as the tables (views.listing.stable).
-        self.sort_ordering = (*ordering, "pk")
+        # Ties: by id in the direction of the last key, as the tables (views.listing.stable).
+        self.sort_ordering = (*ordering, "-pk" if ordering[-1].startswith("-") else "pk")
         return projects.annotate(**annotations)
 
 

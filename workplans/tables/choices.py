@@ -20,6 +20,7 @@ PLAN_OPTIONS = 60
 
 @dataclass(frozen=True)
 class PlanChoice:
+    pk: int
     slug: str
     title: str
     title_vi: str
@@ -31,13 +32,14 @@ class PlanChoice:
 
 
 def plan_catalogue(plans: QuerySet[WorkPlan] | None = None) -> list[PlanChoice]:
-    """The plans (all, or those of `plans`) with their bodies, in the dashboard's order."""
+    """The plans (all, or those of `plans`) with their bodies, in the dashboard's order (the
+    project tables' PLAN_ORDER)."""
     plans = WorkPlan.objects.all() if plans is None else plans
     rows = plans.order_by("body__position", "body__short_name", "-start_year", "title", "pk")
     return [
         PlanChoice(*values)
         for values in rows.values_list(
-            "slug", "title", "title_vi", "body__code", "body__short_name"
+            "pk", "slug", "title", "title_vi", "body__code", "body__short_name"
         )
     ]
 

@@ -131,6 +131,7 @@ class ProjectFilter(TableFilterSet):
     def __init__(self, *args, plan: WorkPlan | None = None, plans=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        self.catalogue: list[choices.PlanChoice] = []  # the plans in order, across plans
         # The lead countries to choose from, and the names the table gives their codes.
         self.countries = choices.countries()
         self._set_choices("lead_country", {c.code: str(c) for c in self.countries})
@@ -144,7 +145,7 @@ class ProjectFilter(TableFilterSet):
                 empty_label=_("Any area"),
             )
             return
-        catalogue = choices.plan_catalogue(plans)
+        self.catalogue = catalogue = choices.plan_catalogue(plans)
         self._set_choices("body", choices.body_options(catalogue))
         self._set_choices(
             "plan",

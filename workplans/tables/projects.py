@@ -80,19 +80,32 @@ class ProjectTable(tables.Table):
         return queryset.order_by(ordering), True
 
 
+# The plans in the dashboard's order (tables.choices.plan_catalogue), then each one's codes.
+PLAN_ORDER = (
+    "plan__body__position",
+    "plan__body__short_name",
+    "-plan__start_year",
+    "plan__title",
+    "plan_id",
+    "code",
+)
+# The sorts that keep each plan's projects together, in PLAN_ORDER.
+BY_PLAN = ("body", "plan")
+
+
 class ProjectListTable(ProjectTable):
     """Projects across plans (or within one, with body and plan excluded): the filtered table."""
 
+    # By body or by plan: the plans in the dashboard's order, each plan's projects by code
+    # (views.listing pages through them plan by plan, without sorting every row).
     body = tables.Column(
-        verbose_name=_("Body"),
-        accessor="plan__body__short_name",
-        order_by=("plan__body__position", "plan__body__short_name"),
+        verbose_name=_("Body"), accessor="plan__body__short_name", order_by=PLAN_ORDER
     )
     plan = tables.Column(
         verbose_name=_("Work plan"),
         linkify=lambda record: record.plan.get_absolute_url(),
         accessor="plan",  # its title in the interface's language
-        order_by=("plan__body__position", "-plan__start_year", "plan__title"),
+        order_by=PLAN_ORDER,
     )
     # The status last set or confirmed (ProjectQuerySet.with_updates), now or as of a day.
     status_changed_at = tables.Column(
@@ -103,7 +116,7 @@ class ProjectListTable(ProjectTable):
         fields = ProjectTable.Meta.fields + ("status_changed_at",)
         exclude: tuple[str, ...] = ()
         sequence: tuple[str, ...] = ("body", "plan", "code", "...")
-        order_by = ("plan", "code")
+        order_by = ("plan",)
         empty_text = _("No projects match these filters.")
 
     def value_plan(self, value):
@@ -130,7 +143,7 @@ class CountryProjectTable(ProjectListTable):
         fields = ("plan", "code", "title", "lead_countries", "status", "last_update")
         exclude = ("body", "priority_area", "year", "status_changed_at")
         sequence = ("plan", "code", "title", "lead_countries", "status", "last_update", "update")
-        order_by = ("plan", "code")
+        order_by = ("plan",)
         empty_text = _("No projects match these filters.")
         row_attrs = {
             "class": lambda record: "stale" if record.is_stale else "",

@@ -109,8 +109,9 @@ def test_every_column_sorts_both_ways(client, plans):
         assert sorted(codes(up)) == sorted(codes(down)) == codes(client.get(url))
     assert codes(client.get(url, {"sort": "-code"}))[0] == "P006"
     by_lead = codes(client.get(url, {"sort": "-lead_countries"}))
-    # Japan's code (JP) sorts before VN: descending, the VN-only projects come first.
-    assert by_lead[:3] == ["P001", "P003", "P005"]
+    # Japan's code (JP) sorts before VN: descending, the VN-only projects come first, their
+    # ties by id in the sort's direction too.
+    assert by_lead[:3] == ["P005", "P003", "P001"]
 
 
 def test_page_size_and_page_live_in_the_url(client, plans):

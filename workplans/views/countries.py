@@ -46,7 +46,7 @@ def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> Http
         )
         return listing.export(request, table, filterset, export_format, export)
 
-    listing.paginate(request, table, filterset.page_size)
+    listing.paginate(request, table, filterset.page_size, [p.pk for p in filterset.catalogue])
     context = {
         "country": country,
         "mine": mine,

@@ -2,22 +2,31 @@
 
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django_tables2.rows import BoundRows
 from django_tables2.tables import Table
 
 from .. import throttle
 from ..tables import exports, writers
 from ..tables.filters import TableFilterSet
+from ..tables.projects import BY_PLAN
 
 
 def stable(queryset: QuerySet) -> QuerySet:
-    """The table's ordering plus the primary key, so that ties always come out the same way."""
+    """The table's ordering plus the primary key, so that ties always come out the same way:
+    in the direction of the last key, so that an index on (column, id) serves either way."""
     ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
-    return queryset.order_by(*ordering, "pk")
+    return queryset.order_by(*ordering, "-pk" if descending(ordering[-1]) else "pk")
+
+
+def descending(key) -> bool:
+    """Whether an ordering key ('-title', F('status').desc()…) sorts descending."""
+    return key.startswith("-") if isinstance(key, str) else bool(getattr(key, "descending", False))
 
 
 class CountedPaginator(Paginator):
@@ -32,11 +41,53 @@ class CountedPaginator(Paginator):
         return self.known_count
 
 
-def paginate(request: HttpRequest, table: Table, per_page: int) -> None:
+class PlanPaginator(Paginator):
+    """Pages of projects sorted by plan (tables.projects.PLAN_ORDER): the database counts each
+    plan's projects, and a page reads the rows of the plans it falls in, in the table's own
+    order, instead of sorting every project to find them."""
+
+    def __init__(self, rows, per_page, *, plans: list[int], reverse: bool, **kwargs):
+        super().__init__(rows, per_page, **kwargs)
+        self.projects = rows.data.data  # the table's queryset, filtered and ordered
+        self.plans = plans[::-1] if reverse else plans
+
+    @cached_property
+    def counts(self) -> dict[int, int]:
+        per_plan = self.projects.order_by().values_list("plan_id").annotate(n=Count("pk"))
+        return dict(per_plan)
+
+    @property
+    def count(self) -> int:  # type: ignore[override]  # a property in Paginator too
+        return sum(self.counts.values())
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        first, plans, seen = None, [], 0
+        for plan in self.plans:
+            size = self.counts.get(plan, 0)
+            if size and seen + size > bottom and seen < top:
+                first = seen if first is None else first
+                plans.append(plan)
+            seen += size
+        start = bottom - (first or 0)
+        records = list(self.projects.filter(plan_id__in=plans)[start : start + top - bottom])
+        return self._get_page(BoundRows(records, self.object_list.table), number, self)
+
+
+def paginate(
+    request: HttpRequest, table: Table, per_page: int, plans: list[int] | None = None
+) -> None:
+    """Paginate `table`; sorted by plan, page by page through `plans` (their ids, in order)."""
+    sort = table.order_by[0] if table.order_by else ""
+    options: dict = {"per_page": per_page}
+    if plans and sort.removeprefix("-") in BY_PLAN:
+        options.update(paginator_class=PlanPaginator, plans=plans, reverse=sort.startswith("-"))
     try:
-        table.paginate(page=request.GET.get("page", 1), per_page=per_page)
+        table.paginate(page=request.GET.get("page", 1), **options)
     except (EmptyPage, PageNotAnInteger):
-        table.paginate(page=1, per_page=per_page)
+        table.paginate(page=1, **options)
 
 
 def url_without(request: HttpRequest, *keys: str, **values) -> str:

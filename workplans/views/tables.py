@@ -61,7 +61,7 @@ def project_list(request: HttpRequest, slug: str | None = None) -> HttpResponseB
         )
         return listing.export(request, table, filterset, export_format, export)
 
-    listing.paginate(request, table, filterset.page_size)
+    listing.paginate(request, table, filterset.page_size, [p.pk for p in filterset.catalogue])
     context = {
         "plan": plan,
         "filter": filterset,
