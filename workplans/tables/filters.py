@@ -3,12 +3,12 @@ loading the projects, so a form costs the same with 30 projects or 200,000."""
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Body, Country, Project, ReportingRound, WorkPlan
 from ..querysets import status_field
-from ..rounds import open_rounds, outstanding
+from ..rounds import outstanding
 from . import choices
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -128,13 +128,20 @@ class ProjectFilter(TableFilterSet):
         model = Project
         fields = ()
 
-    def __init__(self, *args, plan: WorkPlan | None = None, plans=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        plan: WorkPlan | None = None,
+        catalogue: list[choices.PlanChoice] | None = None,
+        **kwargs,
+    ):
+        """Within `plan`, or across plans: all of them, or those of `catalogue` (read already)."""
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.catalogue: list[choices.PlanChoice] = []  # the plans in order, across plans
-        # The lead countries to choose from, and the names the table gives their codes.
-        self.countries = choices.countries()
-        self._set_choices("lead_country", {c.code: str(c) for c in self.countries})
+        if "lead_country" in self.filters:
+            self.countries = choices.countries()
+            self._set_choices("lead_country", {c.code: str(c) for c in self.countries})
         if plan is not None:
             # Within one plan: body and plan are given; the areas are the plan's own.
             del self.filters["body"], self.filters["plan"]
@@ -145,7 +152,7 @@ class ProjectFilter(TableFilterSet):
                 empty_label=_("Any area"),
             )
             return
-        self.catalogue = catalogue = choices.plan_catalogue(plans)
+        self.catalogue = catalogue = choices.plan_catalogue() if catalogue is None else catalogue
         self._set_choices("body", choices.body_options(catalogue))
         self._set_choices(
             "plan",
@@ -190,25 +197,29 @@ class CountryProjectFilter(ProjectFilter):
         widget=forms.CheckboxInput,
     )
 
-    round = django_filters.ModelChoiceFilter(
-        label=_("Still to report in the round"),
-        queryset=ReportingRound.objects.none(),
-        method="filter_round",
-        empty_label=_("Any"),
+    round = choices.ListedChoiceFilter(
+        label=_("Still to report in the round"), method="filter_round", empty_label=_("Any")
     )
 
-    def __init__(self, *args, country: Country, **kwargs):
-        # Only the bodies and plans where the country leads something.
-        led = Project.lead_countries.through.objects.filter(
-            project__plan=OuterRef("pk"), country=country
-        )
-        super().__init__(*args, plans=WorkPlan.objects.filter(Exists(led)), **kwargs)
+    def __init__(
+        self,
+        *args,
+        country: Country,
+        rounds: list[ReportingRound],
+        catalogue: list[choices.PlanChoice],
+        **kwargs,
+    ):
+        """`rounds`: the open rounds; `catalogue`: the plans where the country leads projects
+        (countries.country_overview reads both)."""
+        # No lead country to choose (and so no countries to read): drop it before the copy.
+        self.base_filters = {k: v for k, v in self.base_filters.items() if k != "lead_country"}
+        super().__init__(*args, catalogue=catalogue, **kwargs)
         self.country = country
-        self.filters["round"].queryset = open_rounds()
-        del self.filters["lead_country"]
+        self.rounds = {str(round_.pk): round_ for round_ in rounds}
+        self._set_choices("round", {pk: str(round_) for pk, round_ in self.rounds.items()})
 
-    def filter_round(self, queryset: QuerySet, name: str, value: ReportingRound) -> QuerySet:
-        return queryset.filter(pk__in=outstanding(value, self.country).values("pk"))
+    def filter_round(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(pk__in=outstanding(self.rounds[value], self.country).values("pk"))
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         # An unticked box means "all projects", not "only those up to date".

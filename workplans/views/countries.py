@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from ..asof import as_of_described, as_of_or_message, as_of_suffix
+from ..countries import country_overview
 from ..models import Country
 from ..permissions import AuthenticatedRequest, can_update_any, is_official, user_country
-from ..rounds import returned_to, rounds_for
-from ..selectors import countries_status, projects_led_by, stale_count
+from ..rounds import open_rounds, returned_to
+from ..selectors import countries_status, projects_led_by
 from ..tables import exports
 from ..tables.filters import CountryProjectFilter
 from ..tables.projects import CountryProjectTable
@@ -27,7 +28,11 @@ from . import listing
 def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> HttpResponseBase:
     as_of = as_of_or_message(request)
     queryset = projects_led_by(country, as_of)
-    filterset = CountryProjectFilter(request.GET, queryset=queryset, country=country)
+    rounds = list(open_rounds().order_by("due_on"))
+    overview = country_overview(country, rounds, as_of)
+    filterset = CountryProjectFilter(
+        request.GET, queryset=queryset, country=country, rounds=rounds, catalogue=overview.plans
+    )
     valid = filterset.form.is_valid()
     table = CountryProjectTable(filterset.qs if valid else queryset.none(), user=request.user)
     if as_of:
@@ -46,7 +51,9 @@ def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> Http
         )
         return listing.export(request, table, filterset, export_format, export)
 
-    listing.paginate(request, table, filterset.page_size, [p.pk for p in filterset.catalogue])
+    # Unfiltered, the pages' counts per plan are the overview's.
+    counts = None if described else overview.counts
+    listing.paginate(request, table, filterset.page_size, [p.pk for p in overview.plans], counts)
     context = {
         "country": country,
         "mine": mine,
@@ -57,9 +64,9 @@ def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> Http
         "sort": request.GET.get("sort", ""),
         "stale_only": valid and bool(filterset.form.cleaned_data.get("stale")),
         "stale_days": settings.ACCSM_STALE_DAYS,
-        "stale_total": stale_count(country, as_of),
+        "stale_total": overview.stale,
         "as_of": as_of,
-        "rounds": rounds_for(country),
+        "rounds": overview.rounds,
         "returned": returned_to(country),
     }
     return render(request, "workplans/country_projects.html", context)

@@ -46,10 +46,12 @@ class PlanPaginator(Paginator):
     plan's projects, and a page reads the rows of the plans it falls in, in the table's own
     order, instead of sorting every project to find them."""
 
-    def __init__(self, rows, per_page, *, plans: list[int], reverse: bool, **kwargs):
-        super().__init__(rows, per_page, **kwargs)
+    def __init__(self, rows, per_page, *, plans: list[int], reverse: bool, counts=None, **kw):
+        super().__init__(rows, per_page, **kw)
         self.projects = rows.data.data  # the table's queryset, filtered and ordered
         self.plans = plans[::-1] if reverse else plans
+        if counts is not None:
+            self.counts = counts  # known already (the overview of a country's list)
 
     @cached_property
     def counts(self) -> dict[int, int]:
@@ -77,13 +79,19 @@ class PlanPaginator(Paginator):
 
 
 def paginate(
-    request: HttpRequest, table: Table, per_page: int, plans: list[int] | None = None
+    request: HttpRequest,
+    table: Table,
+    per_page: int,
+    plans: list[int] | None = None,
+    counts: dict[int, int] | None = None,
 ) -> None:
-    """Paginate `table`; sorted by plan, page by page through `plans` (their ids, in order)."""
+    """Paginate `table`; sorted by plan, page by page through `plans` (their ids, in order),
+    holding `counts` projects each if known."""
     sort = table.order_by[0] if table.order_by else ""
     options: dict = {"per_page": per_page}
     if plans and sort.removeprefix("-") in BY_PLAN:
-        options.update(paginator_class=PlanPaginator, plans=plans, reverse=sort.startswith("-"))
+        reverse = sort.startswith("-")
+        options.update(paginator_class=PlanPaginator, plans=plans, reverse=reverse, counts=counts)
     try:
         table.paginate(page=request.GET.get("page", 1), **options)
     except (EmptyPage, PageNotAnInteger):
