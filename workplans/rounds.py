@@ -123,21 +123,6 @@ class RoundDue:
     total: int
 
 
-def rounds_for(country: Country) -> list[RoundDue]:
-    """The open rounds that ask something of the country: one query per open round (a
-    handful at most: one per body), whatever the number of projects."""
-    result = []
-    for round_ in open_rounds().order_by("due_on"):
-        projects = round_projects(round_).filter(lead_countries=country)
-        counts = projects.aggregate(
-            total=Count("pk", distinct=True),
-            reported=Count("pk", filter=Q(in_round_reported=True), distinct=True),
-        )
-        if counts["total"]:
-            result.append(RoundDue(round_, counts["total"] - counts["reported"], counts["total"]))
-    return result
-
-
 def returned_to(country: Country) -> QuerySet[StatusSubmission]:
     """Changes of the country's projects returned by the reviewer and not yet answered."""
     return StatusSubmission.objects.filter(

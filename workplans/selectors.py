@@ -232,12 +232,6 @@ def projects_led_by(country: Country, as_of: date | None = None) -> QuerySet[Pro
     )
 
 
-def stale_count(country: Country, as_of: date | None = None) -> int:
-    """How many of the projects `country` leads need an update (needed, as of a day): one
-    COUNT, by the same rule that flags the rows (ProjectQuerySet.with_staleness)."""
-    return projects_led_by(country, as_of).filter(is_stale=True).count()  # type: ignore[misc]  # annotated
-
-
 def countries_status() -> QuerySet[Country]:
     """Per country leading anything: projects led, stale, completed, proposals, last update.
 
