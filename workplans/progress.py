@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from .statuses import COUNTED, ProjectStatus
 
@@ -30,9 +31,9 @@ class Progress:
             return None
         return cls(**{name: value or 0 for name, value in values.items()})
 
-    @property
+    @cached_property
     def total(self) -> int:
-        return sum(self.count(status) for status in COUNTED)
+        return self.completed + self.ongoing + self.planned + self.postponed
 
     def count(self, status: str) -> int:
         return getattr(self, status)

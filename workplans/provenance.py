@@ -3,12 +3,11 @@
 from datetime import date
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .dates import date_range
+from .dates import date_range, day_label
 from .models import StatusReport
 
 
@@ -31,7 +30,7 @@ def report_label(report: StatusReport) -> str:
         return _("Recorded from the tracker at %(meeting)s by %(user)s on %(date)s") % {
             "meeting": report.meeting,
             "user": report.recorded_by,
-            "date": date_format(timezone.localdate(report.recorded_at), "DATE_FORMAT"),
+            "date": day_label(timezone.localdate(report.recorded_at)),
         }
     if report.meeting:
         return _("Reported at %(meeting)s, %(dates)s") % {
@@ -86,11 +85,11 @@ def figures_when(progress, today: date) -> str:
     """
     today = progress.as_of or today
     if progress.basis == Basis.LIVE:
-        return date_format(today, "DATE_FORMAT")
+        return day_label(today)
     if progress.basis == Basis.REPORT_PLUS:
         return _("%(report)s; adoptions to %(today)s") % {
             "report": report_when(progress.report),
-            "today": date_format(today, "DATE_FORMAT"),
+            "today": day_label(today),
         }
     return report_when(progress.report) if progress.report else ""
 

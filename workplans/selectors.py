@@ -7,12 +7,10 @@ from itertools import groupby
 from django.conf import settings
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from .models import Body, Country, Project, StatusReport, StatusSubmission, WorkPlan
 from .progress import Progress
-from .provenance import Basis, added_since, figures_when, mixed_dates_note, report_source
+from .provenance import Basis
 from .querysets import (
     ProjectQuerySet,
     WorkPlanQuerySet,
@@ -262,114 +260,3 @@ def countries_status() -> QuerySet[Country]:
         .filter(Q(led__gt=0) | Q(proposals__gt=0))
         .order_by("-stale", "name")
     )
-
-
-# ---------------------------------------------------------------------------------
-# The progress rows: one per plan, a subtotal per body, a total when several bodies.
-
-
-@dataclass
-class ProgressRow:
-    kind: str  # "plan", "subtotal" or "total"
-    body: Body | None
-    label: str
-    plan: WorkPlan | None = None
-    period: str = ""
-    progress: Progress | None = None
-    pending: int | None = None
-    source: str = ""
-    figures_date: str = ""
-    differs: bool = False
-
-    def __post_init__(self):
-        # The table and the annex read `completed`, `completed_pct`… straight off the row.
-        p = self.progress
-        self.total = p.total if p else None
-        for status in COUNTED:
-            setattr(self, status.value, p.count(status) if p else None)
-            setattr(self, f"{status.value}_pct", p.percent(status) if p else None)
-        self.segments = p.segments() if p else []
-
-
-def _plan_source(progress: PlanProgress, today: date) -> str:
-    basis = progress.basis
-    if basis == Basis.LIVE:
-        if progress.as_of:
-            text = _(
-                "Count of the plan's itemized projects as of %(date)s, rebuilt from the audit trail"
-            ) % {"date": date_format(progress.as_of, "DATE_FORMAT")}
-        else:
-            text = _("Live count of the plan's itemized projects, as of %(date)s") % {
-                "date": date_format(today, "DATE_FORMAT")
-            }
-        if progress.report and progress.reported and progress.differs:
-            text += "; " + _("differs from the latest report (%(source)s: %(total)s counted)") % {
-                "source": report_source(progress.report),
-                "total": progress.reported.total,
-            }
-        return text
-    if basis == Basis.REPORT_PLUS and progress.report:
-        text = added_since(progress)
-        if progress.report.source_title:
-            text += f" — {progress.report.source_title}"
-        return text
-    if progress.report:
-        return report_source(progress.report)
-    return _("No figures yet: no projects are itemized and no counts have been reported.")
-
-
-def _sum_source(rows: list[ProgressRow], what: str) -> str:
-    """A sum says when its parts hold: their one date, or each of the dates it mixes."""
-    dates = [row.figures_date for row in rows if row.progress]
-    note = mixed_dates_note(dates)
-    if note:
-        return f"{what}. {note}"
-    return f"{what} ({dates[0]})" if dates else what
-
-
-def progress_rows(plans: WorkPlanQuerySet, as_of: date | None = None) -> list[ProgressRow]:
-    """Rows of the progress table, from the dashboard's reads (a constant number of queries)."""
-    today = as_of or timezone.localdate()
-    bodies = dashboard_bodies(plans, as_of)
-    rows, plan_rows = [], []
-    for group in bodies:
-        body_rows = []
-        for item in group.plans:
-            body_rows.append(
-                ProgressRow(
-                    kind="plan",
-                    body=group.body,
-                    label=str(item.plan),
-                    plan=item.plan,
-                    period=item.plan.period,
-                    progress=item.figures,
-                    pending=item.pending,
-                    source=_plan_source(item, today),
-                    figures_date=figures_when(item, today),
-                    differs=item.differs,
-                )
-            )
-        rows += body_rows
-        plan_rows += body_rows
-        rows.append(
-            ProgressRow(
-                kind="subtotal",
-                body=group.body,
-                label=_("Subtotal, %(body)s") % {"body": group.body.short_name},
-                progress=group.total,
-                pending=sum(item.pending for item in group.plans),
-                source=_sum_source(body_rows, _("Sum of the figures above")),
-            )
-        )
-    if len(bodies) > 1:
-        rows.append(
-            ProgressRow(
-                kind="total",
-                body=None,
-                label=_("Total, all bodies"),
-                progress=sum((group.total for group in bodies), Progress()),
-                pending=sum(row.pending or 0 for row in rows if row.kind == "subtotal"),
-                source=_sum_source(plan_rows, _("Sum of the subtotals")),
-            )
-        )
-    return rows

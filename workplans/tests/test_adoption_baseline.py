@@ -100,7 +100,7 @@ def test_a_total_says_which_dates_it_mixes(client, sources):
     from django.utils import timezone
     from django.utils.formats import date_format
 
-    from workplans.selectors import progress_rows
+    from workplans.progress_rows import progress_rows
 
     today = date_format(timezone.localdate(), "DATE_FORMAT")
     rows = {row.label: row for row in progress_rows(WorkPlan.objects.all())}

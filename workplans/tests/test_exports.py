@@ -23,7 +23,8 @@ from openpyxl.utils import get_column_letter
 
 from workplans.management.commands.generate_synthetic import generate
 from workplans.models import PriorityArea, Project, WorkPlan
-from workplans.selectors import listed_projects, progress_rows, projects_led_by
+from workplans.progress_rows import progress_rows
+from workplans.selectors import listed_projects, projects_led_by
 from workplans.tables.exports import _getter, columns, neutralise
 from workplans.tables.projects import (
     CountryProjectTable,

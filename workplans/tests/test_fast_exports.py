@@ -83,7 +83,7 @@ def test_the_fast_rows_are_the_tables_cells(varied, viet_nam, language, as_of):
 
 def test_a_table_the_fast_path_does_not_know_is_exported_the_general_way(varied):
     from workplans.models import WorkPlan
-    from workplans.selectors import progress_rows
+    from workplans.progress_rows import progress_rows
     from workplans.tables.projects import ProgressTable
 
     table = ProgressTable(progress_rows(WorkPlan.objects.all()))

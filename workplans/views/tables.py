@@ -14,11 +14,15 @@ from .. import throttle
 from ..asof import as_of_described, as_of_from, as_of_or_message, as_of_suffix
 from ..models import Body, WorkPlan
 from ..permissions import readable
-from ..selectors import listed_projects, progress_rows
+from ..progress_rows import progress_rows
+from ..selectors import listed_projects
 from ..tables import exports
 from ..tables.filters import PlanFilter, ProjectFilter
 from ..tables.projects import ProgressTable, ProjectListTable
 from . import listing
+
+# Rows of the progress table per page (its exports hold them all).
+PROGRESS_ROWS = 50
 
 # ---------------------------------------------------------------------------------
 # Views.
@@ -97,9 +101,14 @@ def progress_table(request: HttpRequest) -> HttpResponseBase:
         )
         return listing.export(request, table, filterset, export_format, export)
 
+    # A page of rows at a time; the sums (each body's, and all) above, whatever the page.
+    listing.paginate(request, table, PROGRESS_ROWS)
+    sums = [row for row in rows if row.kind != "plan"]
     context = {
         "filter": filterset,
         "table": table,
+        "sums": ProgressTable(sums) if table.paginator.num_pages > 1 else None,
+        "subtotals": [row for row in sums if row.kind == "subtotal"],
         "described": described,
         "export_links": listing.export_links(request),
         "as_of": as_of,
