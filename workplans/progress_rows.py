@@ -3,6 +3,7 @@ table that goes into meeting papers (/progress/, its exports, the annex)."""
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,9 +26,18 @@ class ProgressRow:
     period: str = ""
     progress: Progress | None = None
     pending: int | None = None
-    source: str = ""
+    sum_source: str = ""  # a sum's source; a plan's is worked out when shown (`source`)
     figures_date: str = ""
     differs: bool = False
+    item: PlanProgress | None = None
+    today: date | None = None
+    hidden_plans: int = 0  # a body's subtotal in the annex of every body: plans left out
+
+    @cached_property
+    def source(self) -> str:
+        if self.item is None or self.today is None:
+            return self.sum_source
+        return _plan_source(self.item, self.today)
 
     def __post_init__(self):
         # The table and the annex read `completed`, `completed_pct`… straight off the row.
@@ -92,9 +102,10 @@ def progress_rows(plans: WorkPlanQuerySet, as_of: date | None = None) -> list[Pr
                     period=item.plan.period,
                     progress=item.figures,
                     pending=item.pending,
-                    source=_plan_source(item, today),
                     figures_date=figures_when(item, today),
                     differs=item.differs,
+                    item=item,
+                    today=today,
                 )
             )
         rows += body_rows
@@ -106,7 +117,7 @@ def progress_rows(plans: WorkPlanQuerySet, as_of: date | None = None) -> list[Pr
                 label=_("Subtotal, %(body)s") % {"body": group.body.short_name},
                 progress=group.total,
                 pending=sum(item.pending for item in group.plans),
-                source=_sum_source(body_rows, _("Sum of the figures above")),
+                sum_source=_sum_source(body_rows, _("Sum of the figures above")),
             )
         )
     if len(bodies) > 1:
@@ -117,7 +128,26 @@ def progress_rows(plans: WorkPlanQuerySet, as_of: date | None = None) -> list[Pr
                 label=_("Total, all bodies"),
                 progress=sum((group.total for group in bodies), Progress()),
                 pending=sum(row.pending or 0 for row in rows if row.kind == "subtotal"),
-                source=_sum_source(plan_rows, _("Sum of the subtotals")),
+                sum_source=_sum_source(plan_rows, _("Sum of the subtotals")),
             )
         )
     return rows
+
+
+def annex_rows(rows: list[ProgressRow], most: int) -> list[ProgressRow]:
+    """The annex of every body lists each body's plans, or, for a body of more than `most`
+    plans, its subtotal alone: that body's own annex lists them."""
+    plans: dict[int, list[ProgressRow]] = {}
+    for row in rows:
+        if row.kind == "plan" and row.body:
+            plans.setdefault(row.body.pk, []).append(row)
+    shown = []
+    for row in rows:
+        hidden = plans.get(row.body.pk, []) if row.body else []
+        if len(hidden) <= most:
+            shown.append(row)
+        elif row.kind == "subtotal":
+            row.hidden_plans = len(hidden)
+            row.sum_source = _sum_source(hidden, _("Sum of the figures of its plans"))
+            shown.append(row)
+    return shown

@@ -14,7 +14,7 @@ from .. import throttle
 from ..asof import as_of_described, as_of_from, as_of_or_message, as_of_suffix
 from ..models import Body, WorkPlan
 from ..permissions import readable
-from ..progress_rows import progress_rows
+from ..progress_rows import annex_rows, progress_rows
 from ..selectors import listed_projects
 from ..tables import exports
 from ..tables.filters import PlanFilter, ProjectFilter
@@ -23,6 +23,8 @@ from . import listing
 
 # Rows of the progress table per page (its exports hold them all).
 PROGRESS_ROWS = 50
+# The annex of every body lists a body's plans up to this many; beyond, its own annex does.
+ANNEX_PLANS = 50
 
 # ---------------------------------------------------------------------------------
 # Views.
@@ -123,6 +125,8 @@ def _annex_context(request: HttpRequest, body_code: str | None) -> dict:
     filterset = PlanFilter({"period": request.GET.get("period", "")}, queryset=plans)
     as_of, _error = as_of_from(request)  # the annex page and its PDF: no messages there
     rows = progress_rows(filterset.qs if filterset.form.is_valid() else plans.none(), as_of)
+    if body is None:
+        rows = annex_rows(rows, ANNEX_PLANS)
     return {
         "as_of": as_of,
         "body": body,
