@@ -1,9 +1,10 @@
 """Pages: median time, SQL queries and bytes of each page, beside a floor and EXPLAIN.
 
 Run by bench/run.py (`.venv/bin/python -m bench.run`) once the data is generated. Each page
-is fetched in-process by Django's test client, a Secretariat user logged in: one warm-up
-with the queries captured (their count, and the row query for EXPLAIN), then three timed
-runs without capture (median). A warm-up over 15 s is followed by one timed run only.
+is fetched in-process by Django's test client, a Secretariat user logged in: one warm-up,
+one run with the queries captured (their count, and the row query for EXPLAIN), then three
+timed runs without capture (median). A page whose warm-up takes over 15 s is timed by the
+captured run alone.
 
 Floors, measured in the same run: for the dashboard, /progress/ and the annexes one
 aggregate SQL giving the same counts; for /projects/ pages the one SQL that reads the same
@@ -176,19 +177,24 @@ def measure(client, page: Page, *, pdf: bool) -> None:
             Result(page.name, "skipped (no weasyprint)", ms(page.goal) and f"≤ {ms(page.goal)}"),
         )
         return
+    started = time.perf_counter()
+    fetch(client, page.path)  # the warm-up
+    warmup = time.perf_counter() - started
     connection.queries_log.clear()
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
         response, size = fetch(client, page.path)
-        warmup = time.perf_counter() - started
+        captured_time = time.perf_counter() - started
     captured_sql = captured.captured_queries  # the next request's signal clears the log
     queries = len(captured_sql)
-    runs = 1 if warmup > SLOW_WARMUP else 3
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fetch(client, page.path)
-        times.append(time.perf_counter() - started)
+    times = [captured_time]  # a slow page is timed once, with its queries captured
+    if warmup <= SLOW_WARMUP:
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            fetch(client, page.path)
+            times.append(time.perf_counter() - started)
+    runs = len(times)
     median = statistics.median(times)
     floor = floor_seconds(page.floor) if page.floor else None
 
@@ -199,7 +205,7 @@ def measure(client, page: Page, *, pdf: bool) -> None:
     goal += f"≤ {MAX_QUERIES} q"
     value = f"{ms(median)}, {queries} q" + ("" if ok_status else f", HTTP {response.status_code}")
     print(
-        f"{page.name:45} {response.status_code}  {ms(median):>9} (median of {runs})  "
+        f"{page.name:45} {response.status_code}  {ms(median):>9} ({'median of 3' if runs == 3 else '1 run'})  "
         f"{queries:3} queries  {size:>10,} bytes"
         + (f"  floor {ms(floor)} ({ratio(median, floor)})" if floor else "")
         + f"  goal {goal} {mark(ok_status and ok_queries and ok_time)}",

@@ -190,6 +190,10 @@ def run(scratch_dir: Path, *, seconds: int = 10, connections: int = 8, keep: boo
         wait_until_up(port, server)
         status, size = get(port)
         print(f"GET / → {status}, {size:,} bytes")
+        if status != 200:
+            log.flush()
+            said = (scratch_dir / "gunicorn.log").read_text(errors="replace").splitlines()
+            print("gunicorn's log ends:\n  " + "\n  ".join(said[-25:]))
         tool = "wrk" if shutil.which("wrk") else "python"
         load = load_wrk if tool == "wrk" else load_python
         load(port, 2, connections)  # warm-up: every worker and thread has served
