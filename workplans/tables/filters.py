@@ -86,13 +86,9 @@ class TableFilterSet(FreshFilterSet):
         return described
 
 
-def area_choices(plan: WorkPlan):
-    """A plan's numbered areas with their titles (a callable: run when the form is)."""
-
-    def choices():
-        return [(str(a.number), str(a)) for a in plan.areas.all()]
-
-    return choices
+def area_choices(plan: WorkPlan) -> list[tuple[str, str]]:
+    """A plan's numbered areas with their titles."""
+    return [(str(a.number), str(a)) for a in plan.areas.all()]
 
 
 class ProjectFilter(TableFilterSet):
