@@ -1,0 +1,182 @@
+"""The pages made for scale show what the plain reads would: a page of projects by plan is the
+same page as the sorted table's; a plan's short lists read inline are the rows themselves; the
+progress table's pages and the annex of every body hold every figure somewhere."""
+
+from decimal import Decimal
+
+import pytest
+from django.db.models import Q
+
+from workplans import inline
+from workplans.models import Milestone, PriorityArea, Project, Target, WorkPlan
+from workplans.progress_rows import progress_rows
+from workplans.selectors import listed_projects
+from workplans.tables.choices import plan_catalogue
+from workplans.tables.projects import PLAN_ORDER
+from workplans.views.listing import stable
+
+from .conftest import make_body, make_plan, make_project
+
+S = Project.Status
+
+
+@pytest.fixture
+def plans(db, viet_nam, japan):
+    """Plans of uneven sizes across two bodies, one with no start year, titles that tie."""
+    one, two = make_body("one", position=1), make_body("two", position=0)
+    sizes = {(one, "a", 2021): 7, (one, "b", 2016): 1, (two, "c", 2021): 12, (two, "d", None): 4}
+    for (body, slug, start), size in sizes.items():
+        plan = WorkPlan.objects.create(
+            body=body, title="Same title", slug=slug, start_year=start, end_year=2025
+        )
+        for n in range(size):
+            make_project(
+                plan,
+                f"X{(n * 7) % 13:02}-{n}",
+                leads=[viet_nam] if n % 2 else [japan, viet_nam],
+                status=[S.PLANNED, S.ONGOING, S.COMPLETED][n % 3],
+            )
+    return WorkPlan.objects.all()
+
+
+def codes(response) -> list[int]:
+    return [row.record.pk for row in response.context["table"].paginated_rows]
+
+
+@pytest.mark.parametrize("sort", ["", "plan", "-plan", "body", "-body"])
+@pytest.mark.parametrize("status", ["", "ongoing"])
+def test_a_page_by_plan_is_the_page_of_the_sorted_table(client, plans, sort, status):
+    params = {"per_page": 25}
+    if sort:
+        params["sort"] = sort
+    if status:
+        params["status"] = status
+    ordering = [key if not sort.startswith("-") else _reverse(key) for key in PLAN_ORDER]
+    expected = listed_projects().order_by(*ordering)
+    if status:
+        expected = expected.filter(status=status)
+    expected = [p.pk for p in stable(expected)]
+    # Pages of 25 hold everything at once: cut them smaller to cross plans mid-page.
+    from workplans.views import listing
+
+    seen, page = [], 1
+    original = listing.PlanPaginator.__init__
+
+    def small_pages(self, rows, per_page, **kwargs):
+        original(self, rows, 5, **kwargs)
+
+    try:
+        listing.PlanPaginator.__init__ = small_pages
+        while True:
+            response = client.get("/projects/", {**params, "page": page})
+            table = response.context["table"]
+            assert type(table.paginator).__name__ == "PlanPaginator"
+            assert table.paginator.count == len(expected)
+            seen += codes(response)
+            if page >= table.paginator.num_pages:
+                break
+            page += 1
+    finally:
+        listing.PlanPaginator.__init__ = original
+    assert seen == expected
+    assert len(seen) == len(set(seen)) and page > 1
+
+
+def _reverse(key: str) -> str:
+    return key[1:] if key.startswith("-") else f"-{key}"
+
+
+def test_the_catalogue_orders_the_plans_as_the_tables_do(plans):
+    by_table = list(dict.fromkeys(p.plan_id for p in listed_projects().order_by(*PLAN_ORDER)))
+    assert [p.pk for p in plan_catalogue()] == by_table
+
+
+def test_a_plans_short_lists_read_inline_are_its_rows(db, viet_nam):
+    plan = make_plan(make_body(), "inline")
+    PriorityArea.objects.create(plan=plan, number=2, title="Two", title_vi="Hai")
+    PriorityArea.objects.create(plan=plan, number=1, title="One", proposed_by=viet_nam)
+    Target.objects.create(
+        plan=plan,
+        description="All",
+        target_percent=Decimal("100.0"),
+        start_year=2019,
+        end_year=2025,
+    )
+    Target.objects.create(
+        plan=plan,
+        description="Most",
+        target_percent=Decimal("80.5"),
+        start_year=2019,
+        end_year=2025,
+        achieved_percent=Decimal("12.3"),
+    )
+    Milestone.objects.create(plan=plan, description="Later", due_label="Q2", due_date="2019-06-30")
+    Milestone.objects.create(
+        plan=plan,
+        description="First",
+        due_label="Q1",
+        due_date="2019-03-31",
+        achieved_on="2019-03-01",
+        outcome="Issued",
+    )
+    row = WorkPlan.objects.annotate(
+        area_rows=inline.rows_of(PriorityArea.objects.all(), "plan", ("proposed_by",)),
+        target_rows=inline.rows_of(Target.objects.all(), "plan"),
+        milestone_rows=inline.rows_of(Milestone.objects.all(), "plan"),
+        no_rows=inline.rows_of(Target.objects.filter(Q(pk=None)), "plan"),
+    ).get(pk=plan.pk)
+
+    def fields(objects) -> list[dict]:
+        return [
+            {f.attname: getattr(o, f.attname) for f in o._meta.concrete_fields} for o in objects
+        ]
+
+    areas = inline.instances(PriorityArea, row.area_rows, "number")
+    assert fields(areas) == fields(plan.areas.order_by("number"))
+    assert areas[0].proposed_by == viet_nam and areas[0].proposed_by.name == "Viet Nam"
+    assert areas[1].proposed_by is None
+    targets = inline.instances(Target, row.target_rows, "pk")
+    assert fields(targets) == fields(plan.targets.order_by("pk"))
+    assert [str(t.target_percent) for t in targets] == ["100.0", "80.5"]
+    milestones = inline.instances(Milestone, row.milestone_rows, "due_date")
+    assert fields(milestones) == fields(plan.milestones.order_by("due_date"))
+    assert inline.instances(Target, row.no_rows, "pk") == []
+
+
+def test_the_progress_table_pages_its_rows_with_the_sums_above(client, plans, monkeypatch):
+    from workplans.views import tables
+
+    monkeypatch.setattr(tables, "PROGRESS_ROWS", 3)
+    rows = progress_rows(WorkPlan.objects.all())
+    pages, shown = [], []
+    for page in (1, 2):
+        response = client.get("/progress/", {"page": page})
+        table = response.context["table"]
+        pages.append(table.paginator.num_pages)
+        shown += [row.record.label for row in table.paginated_rows]
+        sums = response.context["sums"]
+        assert [row.kind for row in sums.data] == ["subtotal", "subtotal", "total"]
+    assert pages == [3, 3] and shown == [row.label for row in rows][:6]
+    # The export holds every row, whatever the page.
+    export = client.get("/progress/", {"page": 2, "_export": "csv"})
+    lines = b"".join(export.streaming_content).decode().splitlines()
+    assert len(lines) == 1 + len(rows) == 1 + 4 + 3
+    # One page: the table as it always was, no separate sums.
+    monkeypatch.setattr(tables, "PROGRESS_ROWS", 50)
+    assert client.get("/progress/").context["sums"] is None
+
+
+def test_the_annex_of_every_body_sends_a_large_bodys_plans_to_its_own(client, plans, monkeypatch):
+    from workplans.views import tables
+
+    monkeypatch.setattr(tables, "ANNEX_PLANS", 2)
+    html = client.get("/annex/").content.decode()
+    # ONE holds two plans: listed. TWO holds two as well; with one more, it is summed only.
+    assert html.count('data-kind="plan"') == 4
+    make_plan(WorkPlan.objects.get(slug="c").body, "e", statuses=[S.PLANNED])
+    html = client.get("/annex/").content.decode()
+    assert html.count('data-kind="plan"') == 2
+    assert 'data-hidden-plans="3"' in html
+    assert "3 plans, listed in the annex of TWO" in html and 'href="/annex/two/' in html
+    own = client.get("/annex/two/").content.decode()
+    assert own.count('data-kind="plan"') == 3 and "data-hidden-plans" not in own
