@@ -5,6 +5,7 @@ and how far it has reported in each open round. One query, whatever the number o
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Min, Q
 
@@ -50,7 +51,7 @@ def country_overview(
             "pk", filter=body & (Q(status__in=ACTIVE) | reported_in)
         )
         done[f"done_{round_.pk}"] = Count("pk", filter=body & reported_in)
-    rows = list(
+    rows: list[Any] = list(
         projects_led_by(country, as_of)
         .order_by()
         .values("plan_id")

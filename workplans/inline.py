@@ -63,6 +63,7 @@ def instances(model: type[models.Model], rows, order: str) -> list:
         obj = _instance(model, row)
         for name, values in related.items():
             target = model._meta.get_field(name).related_model
+            assert isinstance(target, type)  # a foreign key's model
             setattr(obj, name, _instance(target, values) if values["id"] is not None else None)
         result.append(obj)
     return sorted(result, key=lambda obj: (getattr(obj, order) is None, getattr(obj, order)))

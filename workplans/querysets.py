@@ -175,7 +175,7 @@ class ProjectQuerySet(models.QuerySet):
             output_field=TextField(),
         )
         joined = through.order_by().values("project").annotate(text=Joined(fields, _LEAD))
-        return self.annotate(leads=Subquery(joined.values("text")))
+        return self.annotate(leads=Subquery(joined.values("text")))  # type: ignore[misc]  # annotated
 
     def counted(self):
         return self.filter(status__in=COUNTED)

@@ -1,5 +1,6 @@
 """Targets and milestones of plans, with where each stands today as far as the sources say."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -38,7 +39,7 @@ def milestone_state(milestone: Milestone, today: date) -> str:
     return MilestoneState.DUE if milestone.due_date >= today else MilestoneState.OVERDUE
 
 
-def milestone_rows(milestones: QuerySet[Milestone], today: date) -> list[MilestoneRow]:
+def milestone_rows(milestones: Iterable[Milestone], today: date) -> list[MilestoneRow]:
     return [MilestoneRow(m, milestone_state(m, today)) for m in milestones]
 
 

@@ -120,6 +120,9 @@ class ProjectFilter(TableFilterSet):
         label=_("Planned year"), field_name="year", min_value=1900, max_value=2100
     )
 
+    # A country's own list has no lead country to choose, and so no countries to read.
+    choose_lead_country = True
+
     class Meta(TableFilterSet.Meta):
         model = Project
         fields = ()
@@ -133,9 +136,8 @@ class ProjectFilter(TableFilterSet):
     ):
         """Within `plan`, or across plans: all of them, or those of `catalogue` (read already)."""
         super().__init__(*args, **kwargs)
-        self.plan = plan
         self.catalogue: list[choices.PlanChoice] = []  # the plans in order, across plans
-        if "lead_country" in self.filters:
+        if self.choose_lead_country:
             self.countries = choices.countries()
             self._set_choices("lead_country", {c.code: str(c) for c in self.countries})
         if plan is not None:
@@ -196,6 +198,7 @@ class CountryProjectFilter(ProjectFilter):
     round = choices.ListedChoiceFilter(
         label=_("Still to report in the round"), method="filter_round", empty_label=_("Any")
     )
+    choose_lead_country = False
 
     def __init__(
         self,
@@ -207,9 +210,8 @@ class CountryProjectFilter(ProjectFilter):
     ):
         """`rounds`: the open rounds; `catalogue`: the plans where the country leads projects
         (countries.country_overview reads both)."""
-        # No lead country to choose (and so no countries to read): drop it before the copy.
-        self.base_filters = {k: v for k, v in self.base_filters.items() if k != "lead_country"}
         super().__init__(*args, catalogue=catalogue, **kwargs)
+        del self.filters["lead_country"]
         self.country = country
         self.rounds = {str(round_.pk): round_ for round_ in rounds}
         self._set_choices("round", {pk: str(round_) for pk, round_ in self.rounds.items()})

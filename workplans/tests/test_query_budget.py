@@ -134,7 +134,7 @@ def build(n_plans: int, n_projects: int, vn, jp) -> dict:
     first = plans[0]
     coming = make_meeting(bodies[0], kind="som", day=today + timedelta(days=20))
     round_ = ReportingRound.objects.create(meeting=coming, due_on=today, opened_by=secretariat)
-    in_review = first.projects.filter(status=S.PLANNED).first()
+    in_review = first.projects.filter(status=S.PLANNED)[0]
     StatusSubmission.objects.create(
         project=in_review, status=S.ONGOING, base_version=1, submitted_by=secretariat
     )
@@ -149,7 +149,7 @@ def build(n_plans: int, n_projects: int, vn, jp) -> dict:
     Chairmanship.objects.create(body=bodies[0], country=vn)
     return {
         "plan": first.slug,
-        "project": first.projects.exclude(status=S.PROPOSED).first().pk,
+        "project": first.projects.exclude(status=S.PROPOSED)[0].pk,
         "meeting": coming.pk,
         "coming": coming.pk,
         "round": round_.pk,

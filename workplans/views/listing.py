@@ -1,7 +1,7 @@
 """What the table pages share: stable ordering, pagination, export links and the export itself."""
 
 from django.contrib import messages
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
@@ -37,7 +37,7 @@ class CountedPaginator(Paginator):
         self.known_count = count
 
     @property
-    def count(self) -> int:  # type: ignore[override]  # a property in Paginator too
+    def count(self) -> int:
         return self.known_count
 
 
@@ -48,6 +48,7 @@ class PlanPaginator(Paginator):
 
     def __init__(self, rows, per_page, *, plans: list[int], reverse: bool, counts=None, **kw):
         super().__init__(rows, per_page, **kw)
+        self.table = rows.table
         self.projects = rows.data.data  # the table's queryset, filtered and ordered
         self.plans = plans[::-1] if reverse else plans
         if counts is not None:
@@ -59,7 +60,7 @@ class PlanPaginator(Paginator):
         return dict(per_plan)
 
     @property
-    def count(self) -> int:  # type: ignore[override]  # a property in Paginator too
+    def count(self) -> int:
         return sum(self.counts.values())
 
     def page(self, number):
@@ -75,7 +76,7 @@ class PlanPaginator(Paginator):
             seen += size
         start = bottom - (first or 0)
         records = list(self.projects.filter(plan_id__in=plans)[start : start + top - bottom])
-        return self._get_page(BoundRows(records, self.object_list.table), number, self)
+        return Page(BoundRows(records, self.table), number, self)
 
 
 def paginate(

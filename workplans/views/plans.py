@@ -83,16 +83,17 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         paginate={"per_page": 25, "paginator_class": CountedPaginator, "count": progress.itemized},
     ).configure(table)
     today = timezone.localdate()
+    lists = vars(plan)  # the annotations of _plan_and_successors, by name
     context = {
         "plan": plan,
         "progress": progress,
         "table": table,
         "reports": reports,
-        "areas": inline.instances(PriorityArea, plan.area_rows, "number"),
+        "areas": inline.instances(PriorityArea, lists["area_rows"], "number"),
         "proposals": latest_proposals(plan, progress.pending),
-        "targets": inline.instances(Target, plan.target_rows, "pk"),
+        "targets": inline.instances(Target, lists["target_rows"], "pk"),
         "milestones": milestone_rows(
-            inline.instances(Milestone, plan.milestone_rows, "due_date"), today
+            inline.instances(Milestone, lists["milestone_rows"], "due_date"), today
         ),
         "successors": successors,
         "reconciliation": reconciled[0] if reconciled else None,
