@@ -20,3 +20,16 @@ class WorkplansConfig(AppConfig):
 
         user_logged_in.connect(session_started, dispatch_uid="workplans_session_started")
         user_logged_out.connect(logged_out, dispatch_uid="workplans_logged_out")
+
+        from django.db.models.signals import m2m_changed, post_save
+
+        from .models import Country, Project
+        from .signals import country_saved, lead_countries_changed, project_loaded
+
+        m2m_changed.connect(
+            lead_countries_changed,
+            sender=Project.lead_countries.through,
+            dispatch_uid="workplans_lead_countries_changed",
+        )
+        post_save.connect(country_saved, sender=Country, dispatch_uid="workplans_country_saved")
+        post_save.connect(project_loaded, sender=Project, dispatch_uid="workplans_project_loaded")

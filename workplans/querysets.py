@@ -177,6 +177,13 @@ class ProjectQuerySet(models.QuerySet):
         joined = through.order_by().values("project").annotate(text=Joined(fields, _LEAD))
         return self.annotate(leads=Subquery(joined.values("text")))  # type: ignore[misc]  # annotated
 
+    def update_lead_keys(self) -> int:
+        """Set each project's lead_key: its first lead country's code, by the database."""
+        from .models import Country
+
+        first = Country.objects.filter(led_projects=OuterRef("pk")).order_by("code")
+        return self.update(lead_key=Subquery(first.values("code")[:1]))
+
     def counted(self):
         return self.filter(status__in=COUNTED)
 

@@ -50,7 +50,10 @@ class Cursor(CursorPagination):
             return None
         try:
             encoded = SIGNER.unsign(raw)
-            tokens = parse.parse_qs(b64decode(encoded, validate=True).decode("ascii"))
+            # An empty position is a position (the first key may be empty text).
+            tokens = parse.parse_qs(
+                b64decode(encoded, validate=True).decode("ascii"), keep_blank_values=True
+            )
             offset = int(tokens.get("o", ["0"])[0])
             reverse = bool(int(tokens.get("r", ["0"])[0]))
             position = tokens.get("p", [None])[0]

@@ -5,15 +5,10 @@ from datetime import UTC, datetime
 
 from django.db import connection
 from django.db.models import (
-    Case,
     CharField,
     DateTimeField,
-    Exists,
     F,
-    OuterRef,
-    Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -29,7 +24,6 @@ from ..meetings import MeetingFilter
 from ..models import (
     Body,
     Chairmanship,
-    Country,
     Meeting,
     Milestone,
     StatusReport,
@@ -94,16 +88,9 @@ def _nulls(field: str):
     largest = connection.features.nulls_order_largest
     if field in ("year", "priority_area__number", "plan__start_year"):
         return Coalesce(field, Value(32767 if largest else -1))
+    if field == "lead_key":  # two capital letters: after any of them, or before
+        return Coalesce(field, Value("ZZZ" if largest else "0"), output_field=CharField())
     return Coalesce(field, Value(FUTURE if largest else NEVER), output_field=DateTimeField())
-
-
-def _leads():
-    return Country.objects.filter(led_projects=OuterRef("pk"))
-
-
-def _first_lead():
-    first = _leads().order_by("code")
-    return Coalesce(Subquery(first.values("code")[:1]), Value(""), output_field=CharField())
 
 
 def sort_keys(name: str, status: str) -> list[tuple]:
@@ -121,10 +108,7 @@ def sort_keys(name: str, status: str) -> list[tuple]:
     keys = {
         "code": [(F("code"), False, False)],
         "title": [(F("title"), False, False)],
-        "lead_countries": [
-            (Case(When(Exists(_leads()), then=0), default=1), False, True),
-            (_first_lead(), False, False),
-        ],
+        "lead_countries": [(_nulls("lead_key"), False, False)],
         "priority_area": [(_nulls("priority_area__number"), False, False)],
         "year": [(_nulls("year"), False, False)],
         "status": [(F(status), False, False)],

@@ -92,6 +92,12 @@ class Project(models.Model):
     adopted_on = models.DateTimeField(_("adoption recorded at"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The tables sort by the first lead country (its code); at 200,000 projects only a column
+    # of their own, indexed, sorts fast. Kept whenever the lead countries or a country's code
+    # change (signals.lead_countries_changed), never written by a save: see save().
+    lead_key = models.CharField(
+        _("first lead country"), max_length=2, null=True, blank=True, editable=False
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -109,6 +115,7 @@ class Project(models.Model):
             models.Index(fields=["year", "id"], name="workplans_project_year"),
             models.Index(fields=["status", "id"], name="workplans_project_status"),
             models.Index(fields=["status_changed_at", "id"], name="workplans_project_updated"),
+            models.Index(fields=["lead_key", "id"], name="workplans_project_lead_key"),
             # The few adopted projects (added to a report's figures) and pending proposals.
             models.Index(
                 fields=["plan", "adopted_on"],
@@ -148,6 +155,17 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        # An instance's lead_key may be older than the lead countries it was read with: an
+        # update writes every field but it (update_lead_keys keeps it).
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "lead_key"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("workplans:project_detail", args=[self.pk])

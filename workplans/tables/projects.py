@@ -1,14 +1,14 @@
 from urllib.parse import quote
 
 import django_tables2 as tables
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .. import transitions
-from ..models import Country, Project
+from ..models import Project
 from ..querysets import leads_of, status_field
 from ..templatetags.progress import pct
 
@@ -72,12 +72,8 @@ class ProjectTable(tables.Table):
         return "; ".join(country.code for country in row_leads(record))
 
     def order_lead_countries(self, queryset, is_descending):
-        # By the first lead country's code; a subquery keeps one row per project.
-        first = Country.objects.filter(led_projects=OuterRef("pk")).order_by("code")
-        queryset = queryset.annotate(first_lead=Subquery(first.values("code")[:1]))
-        field = F("first_lead")
-        ordering = field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True)
-        return queryset.order_by(ordering), True
+        # By the first lead country's code (Project.lead_key, indexed with the id).
+        return queryset.order_by("-lead_key" if is_descending else "lead_key"), True
 
 
 # The plans in the dashboard's order (tables.choices.plan_catalogue), then each one's codes.

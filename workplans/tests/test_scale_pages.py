@@ -180,3 +180,45 @@ def test_the_annex_of_every_body_sends_a_large_bodys_plans_to_its_own(client, pl
     assert "3 plans, listed in the annex of TWO" in html and 'href="/annex/two/' in html
     own = client.get("/annex/two/").content.decode()
     assert own.count('data-kind="plan"') == 3 and "data-hidden-plans" not in own
+
+
+def test_a_projects_lead_key_follows_its_lead_countries_however_they_change(db, viet_nam, japan):
+    from workplans.models import Country
+
+    def key(project) -> str | None:
+        return Project.objects.get(pk=project.pk).lead_key
+
+    thailand = Country.objects.create(code="TH", name="Thailand", group="asean")
+    project = make_project(make_plan(make_body(), "keys"), "K1", leads=[viet_nam])
+    assert key(project) == "VN"
+    project.lead_countries.add(japan)
+    assert key(project) == "JP"
+    japan.led_projects.remove(project)  # from the country's side
+    assert key(project) == "VN"
+    thailand.led_projects.add(project)
+    assert key(project) == "TH"
+    # A save of an instance read before the change does not write its old key back.
+    stale = Project.objects.get(pk=project.pk)
+    project.lead_countries.set([japan])
+    stale.title = "Renamed"
+    stale.save()
+    assert key(project) == "JP"
+    japan.code = "ZJ"  # a country's code corrected in the admin
+    japan.save()
+    assert key(project) == "ZJ"
+    japan.led_projects.clear()
+    assert key(project) is None
+    project.lead_countries.set([viet_nam, thailand])
+    project.lead_countries.clear()
+    assert key(project) is None
+
+
+def test_the_lead_country_sort_is_by_the_first_lead_countrys_code(client, plans):
+    def first(project) -> str:
+        return min((c.code for c in project.lead_countries.all()), default="")
+
+    for sort in ("lead_countries", "-lead_countries"):
+        response = client.get("/projects/", {"sort": sort, "per_page": 100})
+        projects = [row.record for row in response.context["table"].paginated_rows]
+        keys = [first(p) for p in projects]
+        assert keys == sorted(keys, reverse=sort.startswith("-")) and len(set(keys)) > 1

@@ -137,7 +137,8 @@ def generate(*, plans: int, projects_per_plan: int) -> int:
                 if i % 3 == 0:  # every third project has a second lead country
                     other = countries[(i + 1) % len(countries)]
                     links.append(Lead(project_id=project.pk, country_id=other.pk))
-            Lead.objects.bulk_create(links, ignore_conflicts=True)
+            Lead.objects.bulk_create(links, ignore_conflicts=True)  # no signal: keep the key
+            Project.objects.filter(pk__in=[p.pk for p in projects]).update_lead_keys()
             total += len(projects)
     return total
 
