@@ -178,11 +178,12 @@ class ProjectQuerySet(models.QuerySet):
         return self.annotate(leads=Subquery(joined.values("text")))  # type: ignore[misc]  # annotated
 
     def update_lead_keys(self) -> int:
-        """Set each project's lead_key: its first lead country's code, by the database."""
+        """Set each project's lead_key: its first lead country's code ("" for none), by the
+        database."""
         from .models import Country
 
         first = Country.objects.filter(led_projects=OuterRef("pk")).order_by("code")
-        return self.update(lead_key=Subquery(first.values("code")[:1]))
+        return self.update(lead_key=Coalesce(Subquery(first.values("code")[:1]), Value("")))
 
     def counted(self):
         return self.filter(status__in=COUNTED)

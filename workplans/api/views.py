@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 
 from django.db import connection
 from django.db.models import (
-    CharField,
     DateTimeField,
     F,
     Value,
@@ -88,8 +87,6 @@ def _nulls(field: str):
     largest = connection.features.nulls_order_largest
     if field in ("year", "priority_area__number", "plan__start_year"):
         return Coalesce(field, Value(32767 if largest else -1))
-    if field == "lead_key":  # two capital letters: after any of them, or before
-        return Coalesce(field, Value("ZZZ" if largest else "0"), output_field=CharField())
     return Coalesce(field, Value(FUTURE if largest else NEVER), output_field=DateTimeField())
 
 
@@ -108,7 +105,7 @@ def sort_keys(name: str, status: str) -> list[tuple]:
     keys = {
         "code": [(F("code"), False, False)],
         "title": [(F("title"), False, False)],
-        "lead_countries": [(_nulls("lead_key"), False, False)],
+        "lead_countries": [(F("lead_key"), False, False)],
         "priority_area": [(_nulls("priority_area__number"), False, False)],
         "year": [(_nulls("year"), False, False)],
         "status": [(F(status), False, False)],

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 
 def fill_lead_keys(apps, schema_editor):
@@ -10,7 +11,7 @@ def fill_lead_keys(apps, schema_editor):
     Country = apps.get_model("workplans", "Country")
     Project = apps.get_model("workplans", "Project")
     first = Country.objects.filter(led_projects=OuterRef("pk")).order_by("code")
-    Project.objects.update(lead_key=Subquery(first.values("code")[:1]))
+    Project.objects.update(lead_key=Coalesce(Subquery(first.values("code")[:1]), Value("")))
 
 
 class Migration(migrations.Migration):
@@ -25,9 +26,9 @@ class Migration(migrations.Migration):
             name="lead_key",
             field=models.CharField(
                 blank=True,
+                default="",
                 editable=False,
                 max_length=2,
-                null=True,
                 verbose_name="first lead country",
             ),
         ),

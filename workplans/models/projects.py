@@ -92,11 +92,11 @@ class Project(models.Model):
     adopted_on = models.DateTimeField(_("adoption recorded at"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    # The tables sort by the first lead country (its code); at 200,000 projects only a column
-    # of their own, indexed, sorts fast. Kept whenever the lead countries or a country's code
-    # change (signals.lead_countries_changed), never written by a save: see save().
+    # The tables sort by the first lead country (its code, "" for none); at 200,000 projects
+    # only a column of their own, indexed, sorts fast. Kept whenever the lead countries or a
+    # country's code change (signals.lead_countries_changed), never written by a save().
     lead_key = models.CharField(
-        _("first lead country"), max_length=2, null=True, blank=True, editable=False
+        _("first lead country"), max_length=2, blank=True, default="", editable=False
     )
 
     objects = ProjectQuerySet.as_manager()
