@@ -70,13 +70,20 @@ def _cells(status: str) -> dict[str, tuple[tuple[str, ...], Maker]]:
             )
         )
 
+    # A language that reads no Vietnamese title (localized's rule) needs only the titles.
+    plan_cells: tuple[tuple[str, ...], Maker]
+    if localized(_Plan("", "vi"), "title") != "vi":
+        plan_cells = (("plan__title",), lambda fields, leads: fields["plan__title"])
+    else:
+        plan_cells = (("plan__title", "plan__title_vi"), plan)
+
     def day(fields: Fields, leads) -> Sequence:
         # timezone.localdate() of each moment, in the zone of the request
         return [None if at is None else at.astimezone(zone).date() for at in fields["last_update"]]
 
     return {
         "body": _field("plan__body__short_name"),
-        "plan": (("plan__title", "plan__title_vi"), plan),
+        "plan": plan_cells,
         "code": _field("code"),
         "title": _field("title"),
         "lead_countries": ((), lambda fields, leads: leads),

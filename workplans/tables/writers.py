@@ -42,6 +42,7 @@ LINES_PER_CHUNK = 500
 ODS_MAX_ROWS = 20_000
 
 _NONE = type(None)
+_DATES = {date, _NONE}  # a column of days (not datetimes), some empty
 
 
 def response(table: Table, export_format: str, export: Export) -> HttpResponseBase:
@@ -106,6 +107,8 @@ def _csv_column(values: Sequence) -> Sequence[str]:
         return ["" if value is None else str(value) for value in values]
     if kinds == {_NONE}:
         return [""] * len(values)
+    if kinds <= _DATES:
+        return ["" if value is None else value.isoformat() for value in values]
     return [_csv_cell(value) for value in values]
 
 
@@ -179,6 +182,8 @@ def _json_column(values: Sequence) -> tuple[Sequence[str], bool]:
         return ["null" if value is None else int.__repr__(value) for value in values], False
     if kinds == {_NONE}:
         return ["null"] * len(values), False
+    if kinds <= _DATES:  # ISO 8601 has nothing to escape
+        return ["null" if value is None else f'"{value.isoformat()}"' for value in values], False
     return [_JSON.encode(_json_cell(value)) for value in values], False
 
 

@@ -548,6 +548,7 @@ def columns_of(values: list) -> Iterator[list]:
         yield [value, "plain"]
         yield ["plain", value, None]
         yield [value, value]
+        yield [None, value, None]
         yield [value, 1] if not isinstance(value, str) else [value, "plain too"]
 
 
