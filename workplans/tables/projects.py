@@ -18,6 +18,10 @@ def shown_status(record: Project) -> str:
     return getattr(record, "status_then", record.status)
 
 
+# The number of a project's priority area: shown, sorted by, paged by (views.listing).
+AREA = "priority_area__number"
+
+
 def row_leads(record: Project) -> list:
     """A row's lead countries: from its `leads` annotation (ProjectQuerySet.with_leads), else
     from its prefetched countries; no query per row either way."""
@@ -29,9 +33,7 @@ def row_leads(record: Project) -> list:
 class ProjectTable(tables.Table):
     code = tables.Column(linkify=True)
     lead_countries = tables.Column(verbose_name=_("Lead countries"))
-    priority_area = tables.Column(
-        verbose_name=_("Area"), accessor="priority_area__number", order_by="priority_area__number"
-    )
+    priority_area = tables.Column(verbose_name=_("Area"), accessor=AREA, order_by=AREA)
     status = tables.Column()
 
     class Meta:

@@ -22,19 +22,24 @@ S = Project.Status
 
 @pytest.fixture
 def plans(db, viet_nam, japan):
-    """Plans of uneven sizes across two bodies, one with no start year, titles that tie."""
+    """Plans of uneven sizes across two bodies, one with no start year, titles that tie;
+    projects in three numbered areas or none."""
     one, two = make_body("one", position=1), make_body("two", position=0)
     sizes = {(one, "a", 2021): 7, (one, "b", 2016): 1, (two, "c", 2021): 12, (two, "d", None): 4}
     for (body, slug, start), size in sizes.items():
         plan = WorkPlan.objects.create(
             body=body, title="Same title", slug=slug, start_year=start, end_year=2025
         )
+        areas = [None] + [
+            PriorityArea.objects.create(plan=plan, number=n, title=f"Area {n}") for n in (1, 2, 3)
+        ]
         for n in range(size):
             make_project(
                 plan,
                 f"X{(n * 7) % 13:02}-{n}",
                 leads=[viet_nam] if n % 2 else [japan, viet_nam],
                 status=[S.PLANNED, S.ONGOING, S.COMPLETED][n % 3],
+                priority_area=areas[(n * 5) % 4],
             )
     return WorkPlan.objects.all()
 
@@ -43,7 +48,9 @@ def codes(response) -> list[int]:
     return [row.record.pk for row in response.context["table"].paginated_rows]
 
 
-@pytest.mark.parametrize("sort", ["", "plan", "-plan", "body", "-body"])
+@pytest.mark.parametrize(
+    "sort", ["", "plan", "-plan", "body", "-body", "priority_area", "-priority_area"]
+)
 @pytest.mark.parametrize("status", ["", "ongoing"])
 def test_a_page_by_plan_is_the_page_of_the_sorted_table(client, plans, sort, status):
     params = {"per_page": 25}
@@ -51,7 +58,8 @@ def test_a_page_by_plan_is_the_page_of_the_sorted_table(client, plans, sort, sta
         params["sort"] = sort
     if status:
         params["status"] = status
-    ordering = [key if not sort.startswith("-") else _reverse(key) for key in PLAN_ORDER]
+    keys = ["priority_area__number"] if "area" in sort else PLAN_ORDER
+    ordering = [key if not sort.startswith("-") else _reverse(key) for key in keys]
     expected = listed_projects().order_by(*ordering)
     if status:
         expected = expected.filter(status=status)
@@ -60,24 +68,24 @@ def test_a_page_by_plan_is_the_page_of_the_sorted_table(client, plans, sort, sta
     from workplans.views import listing
 
     seen, page = [], 1
-    original = listing.PlanPaginator.__init__
+    original = listing.GroupPaginator.__init__
 
     def small_pages(self, rows, per_page, **kwargs):
         original(self, rows, 5, **kwargs)
 
     try:
-        listing.PlanPaginator.__init__ = small_pages
+        listing.GroupPaginator.__init__ = small_pages
         while True:
             response = client.get("/projects/", {**params, "page": page})
             table = response.context["table"]
-            assert type(table.paginator).__name__ == "PlanPaginator"
+            assert type(table.paginator).__name__ == "GroupPaginator"
             assert table.paginator.count == len(expected)
             seen += codes(response)
             if page >= table.paginator.num_pages:
                 break
             page += 1
     finally:
-        listing.PlanPaginator.__init__ = original
+        listing.GroupPaginator.__init__ = original
     assert seen == expected
     assert len(seen) == len(set(seen)) and page > 1
 

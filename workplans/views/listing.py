@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, QuerySet
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
@@ -14,7 +15,7 @@ from django_tables2.tables import Table
 from .. import throttle
 from ..tables import exports, writers
 from ..tables.filters import TableFilterSet
-from ..tables.projects import BY_PLAN
+from ..tables.projects import AREA, BY_PLAN
 
 
 def stable(queryset: QuerySet) -> QuerySet:
@@ -41,23 +42,38 @@ class CountedPaginator(Paginator):
         return self.known_count
 
 
-class PlanPaginator(Paginator):
-    """Pages of projects sorted by plan (tables.projects.PLAN_ORDER): the database counts each
-    plan's projects, and a page reads the rows of the plans it falls in, in the table's own
-    order, instead of sorting every project to find them."""
+class GroupPaginator(Paginator):
+    """Pages of a table sorted by a value many rows share (their plan, their area's number):
+    the database counts the rows of each value, and a page reads the rows of the values it
+    falls in, in the table's own order, instead of sorting every row to find them.
 
-    def __init__(self, rows, per_page, *, plans: list[int], reverse: bool, counts=None, **kw):
+    `groups`: the values in the table's order (plans: tables.projects.PLAN_ORDER); by default
+    the values counted, sorted as the database sorts them, empty ones where it puts NULLs.
+    """
+
+    def __init__(self, rows, per_page, *, field, reverse, groups=None, counts=None, **kw):
         super().__init__(rows, per_page, **kw)
         self.table = rows.table
         self.projects = rows.data.data  # the table's queryset, filtered and ordered
-        self.plans = plans[::-1] if reverse else plans
+        self.field, self.reverse, self.known = field, reverse, groups
         if counts is not None:
             self.counts = counts  # known already (the overview of a country's list)
 
     @cached_property
-    def counts(self) -> dict[int, int]:
-        per_plan = self.projects.order_by().values_list("plan_id").annotate(n=Count("pk"))
-        return dict(per_plan)
+    def counts(self) -> dict:
+        per_group = self.projects.order_by().values_list(self.field).annotate(n=Count("pk"))
+        return dict(per_group)
+
+    @cached_property
+    def groups(self) -> list:
+        if self.known is not None:
+            groups = list(self.known)
+        else:
+            values = sorted(value for value in self.counts if value is not None)
+            empty = [None] if None in self.counts else []
+            largest = connection.features.nulls_order_largest
+            groups = values + empty if largest else empty + values
+        return groups[::-1] if self.reverse else groups
 
     @property
     def count(self) -> int:
@@ -67,15 +83,18 @@ class PlanPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        first, plans, seen = None, [], 0
-        for plan in self.plans:
-            size = self.counts.get(plan, 0)
+        first, shown, seen = None, [], 0
+        for group in self.groups:
+            size = self.counts.get(group, 0)
             if size and seen + size > bottom and seen < top:
                 first = seen if first is None else first
-                plans.append(plan)
+                shown.append(group)
             seen += size
         start = bottom - (first or 0)
-        records = list(self.projects.filter(plan_id__in=plans)[start : start + top - bottom])
+        within = Q(**{f"{self.field}__in": [g for g in shown if g is not None]})
+        if None in shown:
+            within |= Q(**{f"{self.field}__isnull": True})
+        records = list(self.projects.filter(within)[start : start + top - bottom])
         return Page(BoundRows(records, self.table), number, self)
 
 
@@ -86,13 +105,16 @@ def paginate(
     plans: list[int] | None = None,
     counts: dict[int, int] | None = None,
 ) -> None:
-    """Paginate `table`; sorted by plan, page by page through `plans` (their ids, in order),
-    holding `counts` projects each if known."""
+    """Paginate `table`. Sorted by plan or by area, group by group (GroupPaginator): the
+    plans through `plans` (their ids, in order), holding `counts` projects each if known."""
     sort = table.order_by[0] if table.order_by else ""
+    name, reverse = sort.removeprefix("-"), sort.startswith("-")
     options: dict = {"per_page": per_page}
-    if plans and sort.removeprefix("-") in BY_PLAN:
-        reverse = sort.startswith("-")
-        options.update(paginator_class=PlanPaginator, plans=plans, reverse=reverse, counts=counts)
+    if plans and name in BY_PLAN:
+        grouped = {"field": "plan_id", "groups": plans, "counts": counts}
+        options.update(paginator_class=GroupPaginator, reverse=reverse, **grouped)
+    elif name == "priority_area":
+        options.update(paginator_class=GroupPaginator, reverse=reverse, field=AREA)
     try:
         table.paginate(page=request.GET.get("page", 1), **options)
     except (EmptyPage, PageNotAnInteger):
