@@ -1,7 +1,7 @@
 """Serving: the dashboard on the seed data under gunicorn, 2 workers, loaded for ~10 s.
 
 Run by bench/run.py (`.venv/bin/python -m bench.run`), or alone:
-    .venv/bin/python -m bench.serve [--seconds 10] [--connections 8]
+    .venv/bin/python -m bench.serve [--seconds 10] [--connections 8] [--tool wrk|python]
 (a scratch database: `<DATABASE_URL's name>_bench_seed` on PostgreSQL, else SQLite).
 
 Prepares a scratch database with the seed facts only (migrate, createcachetable,
@@ -120,7 +120,14 @@ def load_wrk(port: int, seconds: int, connections: int) -> tuple[float, int, int
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         script.write(WRK_SCRIPT)
         script.flush()
-        command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script.name]
+        command = [
+            "wrk",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "-s",
+            script.name,
+        ]
         for name, value in HEADERS.items():
             command += ["-H", f"{name}: {value}"]
         output = subprocess.run(
@@ -172,7 +179,14 @@ def load_python(port: int, seconds: int, connections: int) -> tuple[float, int, 
     return (ok + errors) / elapsed, ok + errors, errors, ""
 
 
-def run(scratch_dir: Path, *, seconds: int = 10, connections: int = 8, keep: bool = False) -> None:
+def run(
+    scratch_dir: Path,
+    *,
+    seconds: int = 10,
+    connections: int = 8,
+    keep: bool = False,
+    tool: str = "auto",
+) -> None:
     section(f"gunicorn, seed data: / for {seconds} s, {connections} connections")
     url = scratch_database("bench_seed", scratch_dir)
     env = server_env(url)
@@ -194,7 +208,8 @@ def run(scratch_dir: Path, *, seconds: int = 10, connections: int = 8, keep: boo
             log.flush()
             said = (scratch_dir / "gunicorn.log").read_text(errors="replace").splitlines()
             print("gunicorn's log ends:\n  " + "\n  ".join(said[-25:]))
-        tool = "wrk" if shutil.which("wrk") else "python"
+        if tool == "auto":
+            tool = "wrk" if shutil.which("wrk") else "python"
         load = load_wrk if tool == "wrk" else load_python
         load(port, 2, connections)  # warm-up: every worker and thread has served
         rate, requests, errors, latency = load(port, seconds, connections)
@@ -228,6 +243,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="accsm-bench-") as scratch:
-        run(Path(scratch), seconds=args.seconds, connections=args.connections)
+        run(Path(scratch), seconds=args.seconds, connections=args.connections, tool=args.tool)
