@@ -8,7 +8,10 @@ captured run alone.
 
 Floors, measured in the same run: for the dashboard, /progress/ and the annexes one
 aggregate SQL giving the same counts; for /projects/ pages the one SQL that reads the same
-first page (filter, order, LIMIT 25) plus its COUNT.
+first page (filter, order, LIMIT 25) plus its COUNT. For the /projects/ filters, sorts and
+searches the page's row query (the largest SELECT on workplans_project), and the slowest
+such SELECT if it is another one, are shown with EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL,
+EXPLAIN QUERY PLAN on SQLite: the indexes used, then the plan's first lines.
 """
 
 import re
@@ -115,14 +118,27 @@ def fetch(client, path: str):
     return response, size
 
 
-def row_query(queries: list[dict]) -> str | None:
-    """The page's row query: the largest SELECT reading workplans_project."""
-    selects = [
-        q["sql"]
+def project_selects(queries: list[dict]) -> list[tuple[str, float]]:
+    """The captured SELECTs reading workplans_project, with their seconds."""
+    return [
+        (q["sql"], float(q["time"]))
         for q in queries
         if q["sql"].lstrip().upper().startswith("SELECT") and 'FROM "workplans_project"' in q["sql"]
     ]
-    return max(selects, key=len) if selects else None
+
+
+def to_explain(queries: list[dict]) -> list[tuple[str, str]]:
+    """(label, SQL): the page's row query (the largest SELECT reading workplans_project),
+    and the slowest such SELECT if that is another one (a count, say)."""
+    selects = project_selects(queries)
+    if not selects:
+        return []
+    row = max(selects, key=lambda q: len(q[0]))
+    slowest = max(selects, key=lambda q: q[1])
+    chosen = [("row query", row[0])]
+    if slowest[0] != row[0] and slowest[1] > row[1]:
+        chosen.append((f"slowest query ({ms(slowest[1])} when captured)", slowest[0]))
+    return chosen
 
 
 def explain(sql: str) -> list[str]:
@@ -223,20 +239,24 @@ def measure(client, page: Page, *, pdf: bool) -> None:
         ),
     )
     if page.explain:
-        sql = row_query(captured_sql)
-        if sql is None:
+        chosen = to_explain(captured_sql)
+        if not chosen:
             print("    (no SELECT on workplans_project captured)")
-            return
-        plan = explain(sql)
-        used = indexes_used(plan)
-        print("    indexes used: " + (", ".join(used) if used else "none (sequential scans)"))
-        for line in plan[:EXPLAIN_LINES]:
+        for label, sql in chosen:
+            print_plan(label, explain(sql))
+
+
+def print_plan(label: str, plan: list[str]) -> None:
+    """The indexes a plan uses, its first lines and its timing lines."""
+    used = indexes_used(plan)
+    print(f"    {label}: indexes used: " + (", ".join(used) if used else "none"))
+    for line in plan[:EXPLAIN_LINES]:
+        print("    | " + line)
+    if len(plan) > EXPLAIN_LINES:
+        timing = [line for line in plan[EXPLAIN_LINES:] if line.endswith(" ms")]
+        print(f"    | … {len(plan) - EXPLAIN_LINES - len(timing)} more lines")
+        for line in timing:
             print("    | " + line)
-        if len(plan) > EXPLAIN_LINES:
-            timing = [line for line in plan[EXPLAIN_LINES:] if line.endswith(" ms")]
-            print(f"    | … {len(plan) - EXPLAIN_LINES - len(timing)} more lines")
-            for line in timing:
-                print("    | " + line)
 
 
 def run(*, country: str = "VN") -> None:
