@@ -23,14 +23,6 @@ class Progress:
     planned: int = 0
     postponed: int = 0
 
-    @classmethod
-    def from_row(cls, row, prefix: str) -> "Progress | None":
-        """Read `<prefix>completed`… attributes of an annotated row; None if they are all null."""
-        values = {f.name: getattr(row, prefix + f.name) for f in fields(cls)}
-        if all(v is None for v in values.values()):
-            return None
-        return cls(**{name: value or 0 for name, value in values.items()})
-
     @cached_property
     def total(self) -> int:
         return self.completed + self.ongoing + self.planned + self.postponed

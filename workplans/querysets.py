@@ -24,10 +24,6 @@ from django.utils import timezone
 from .localize import localized
 from .statuses import ACTIVE, COUNTED, ProjectStatus
 
-# A report holds one count per counted status, in fields named after them.
-# `until`: the last day the report may hold on (a meeting's last day when only its dates are known).
-REPORT_FIELDS = ("pk", "reported_on", "until", *(status.value for status in COUNTED))
-
 
 def stale_q(cutoff, prefix: str = "") -> Q:
     """Projects (reached through `prefix`) still active and not updated since `cutoff`."""
@@ -96,13 +92,10 @@ def leads_of(text: str | None) -> list[Lead]:
 
 class WorkPlanQuerySet(models.QuerySet):
     def with_reports(self, as_of: date | None = None):
-        """Annotate the figures of each plan's latest report (`report_<field>`, REPORT_FIELDS),
-        the latest reported by `as_of` if given; one subquery per field, per plan."""
+        """Annotate `report_pk`: each plan's latest report (the latest reported by `as_of`, if
+        given), by one subquery per plan."""
         latest = latest_reports(OuterRef("pk"), by=as_of)
-        reported = {
-            f"report_{field}": Subquery(latest.values(field)[:1]) for field in REPORT_FIELDS
-        }
-        return self.select_related("body").annotate(**reported)
+        return self.select_related("body").annotate(report_pk=Subquery(latest.values("pk")[:1]))
 
 
 def project_counts(plans, as_of: date | None = None) -> list[tuple]:

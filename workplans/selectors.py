@@ -115,15 +115,24 @@ def progress_of(
     `reports` (pk → report) holds them. `plans`: the same plans as a query, if at hand (the
     database joins it faster than a long list of ids).
     """
+    if reports is None:
+        reports = StatusReport.objects.select_related("plan", "meeting", "recorded_by").in_bulk(
+            [row.report_pk for row in rows if row.report_pk]
+        )
     counts = {row.pk: _Counts() for row in rows}
-    until = {row.pk: row.report_until for row in rows}
+    # The last day each plan's latest report holds on (its meeting's last, if only known so).
+    until = {
+        row.pk: report.reported_until or report.reported_on
+        for row in rows
+        if (report := reports.get(row.report_pk))
+    }
     for plan_id, status, adopted_day, number in project_counts(
         list(counts) if plans is None else plans, as_of
     ):
         plan = counts[plan_id]
         if adopted_day is not None:
             # Adopted after the latest report (and by the as-of day): added to its figures.
-            report_until = until[plan_id]
+            report_until = until.get(plan_id)
             if (
                 status in COUNTED
                 and report_until
@@ -138,17 +147,13 @@ def progress_of(
         if status not in COUNTED:
             continue
         plan.live[status] = plan.live.get(status, 0) + number
-    if reports is None:
-        reports = StatusReport.objects.select_related("plan", "meeting", "recorded_by").in_bulk(
-            [row.report_pk for row in rows if row.report_pk]
-        )
     return [
         PlanProgress(
             plan=row,
             # A plan is itemized when it holds any project besides proposals.
             live=_Counts.progress(counts[row.pk].live) if counts[row.pk].itemized else None,
-            reported=Progress.from_row(row, "report_"),
-            report=reports.get(row.report_pk),
+            reported=report.progress if (report := reports.get(row.report_pk)) else None,
+            report=report,
             pending=counts[row.pk].pending,
             added=_Counts.progress(counts[row.pk].added),
             as_of=as_of,
