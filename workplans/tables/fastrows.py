@@ -123,12 +123,9 @@ class _LeadCountries:
         self.connection = connections[using]
         through = Project.lead_countries.through._meta
         quote = self.connection.ops.quote_name
-        self.select = "SELECT {project}, {country} FROM {table} WHERE ".format(
-            project=quote(through.get_field("project").column),
-            country=quote(through.get_field("country").column),
-            table=quote(through.db_table),
-        )
         self.project = quote(through.get_field("project").column)
+        country, table = quote(through.get_field("country").column), quote(through.db_table)
+        self.select = f"SELECT {self.project}, {country} FROM {table} WHERE "
         self.codes: dict[int, str] = {}  # country -> its code
         self.ranks: dict[int, int] = {}  # country -> its place in the tables' order
 
@@ -155,6 +152,7 @@ class _LeadCountries:
             return cursor.fetchall()
 
     def of(self, ids: Sequence[int]) -> Sequence[str]:
+        """The codes of each of these projects' lead countries ("" for none), in order."""
         pairs = self._pairs(ids)
         try:
             codes = self._codes(pairs)
