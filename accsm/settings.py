@@ -253,6 +253,9 @@ ACCSM_PUBLIC_DASHBOARDS = env_bool("ACCSM_PUBLIC_DASHBOARDS", True)
 ACCSM_DASHBOARD_PLANS = int(os.environ.get("ACCSM_DASHBOARD_PLANS", "4"))
 # The dashboard and a plan's page list the latest few proposals and link to all of them.
 ACCSM_LATEST_PROPOSALS = 5
+# Anonymous visitors of the public dashboard get its figures from a copy this many seconds
+# old at most (0: never); logged-in users always get them live.
+ACCSM_PUBLIC_CACHE_SECONDS = int(os.environ.get("ACCSM_PUBLIC_CACHE_SECONDS", "10"))
 ACCSM_STALE_DAYS = int(os.environ.get("ACCSM_STALE_DAYS", "90"))
 ACCSM_IMPORT_MAX_BYTES = int(os.environ.get("ACCSM_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 

@@ -92,13 +92,3 @@ def plan_trend(progress: PlanProgress, reports: list[StatusReport], today: date)
             )
         )
     return Trend(points)
-
-
-def trends(progresses: list[PlanProgress], today: date) -> dict[int, Trend]:
-    """The trend of each plan, from one query for all their reports."""
-    reports: dict[int, list[StatusReport]] = {}
-    for report in StatusReport.objects.filter(
-        plan__in=[p.plan.pk for p in progresses]
-    ).select_related("meeting"):
-        reports.setdefault(report.plan_id, []).append(report)
-    return {p.plan.pk: plan_trend(p, reports.get(p.plan.pk, []), today) for p in progresses}

@@ -67,6 +67,14 @@ class PlanProgress:
         return bool(self.basis == Basis.LIVE and self.reported and self.live != self.reported)
 
 
+def few(plans) -> list[WorkPlan]:
+    """The plans of a body a dashboard card shows: a few, those still running first, each
+    group in the dashboard's order (the latest first)."""
+    this_year = timezone.localdate().year
+    ordered = sorted(plans, key=lambda plan: plan.end_year < this_year)  # stable
+    return ordered[: settings.ACCSM_DASHBOARD_PLANS]
+
+
 @dataclass
 class BodyProgress:
     body: Body
@@ -78,11 +86,9 @@ class BodyProgress:
 
     @property
     def shown(self) -> list[PlanProgress]:
-        """The plans a dashboard card shows: a few, those still running first, each group in
-        the dashboard's order (the latest first)."""
-        this_year = timezone.localdate().year
-        ordered = sorted(self.plans, key=lambda p: p.plan.end_year < this_year)  # stable
-        return ordered[: settings.ACCSM_DASHBOARD_PLANS]
+        """The plans a dashboard card shows (few())."""
+        chosen = {plan.pk for plan in few(p.plan for p in self.plans)}
+        return [p for p in self.plans if p.plan.pk in chosen]
 
 
 def plan_progress(plans: WorkPlanQuerySet, as_of: date | None = None) -> list[PlanProgress]:
@@ -164,17 +170,36 @@ def progress_of(
 
 
 def dashboard_bodies(
-    plans: WorkPlanQuerySet | None = None, as_of: date | None = None
-) -> list[BodyProgress]:
-    """Plans with their figures (as of a day, if given), grouped by body in display order."""
-    plans = plans if plans is not None else WorkPlan.objects.all()
-    progress = plan_progress(
-        plans.order_by("body__position", "body__short_name", "-start_year"), as_of
+    plans: WorkPlanQuerySet | None = None, as_of: date | None = None, history: bool = False
+):
+    """Plans with their figures (as of a day, if given), grouped by body in display order.
+
+    With `history`, also the reports of the plans a dashboard card shows (BodyProgress.shown),
+    for their trends: read with the latest reports, in the same query.
+    """
+    plans = (plans if plans is not None else WorkPlan.objects.all()).order_by(
+        "body__position", "body__short_name", "-start_year"
     )
-    return [
+    rows = list(plans.with_reports(as_of))
+    shown = [plan.pk for _, group in groupby(rows, key=lambda p: p.body) for plan in few(group)]
+    wanted = Q(pk__in=[row.report_pk for row in rows if row.report_pk])
+    if history:
+        wanted |= Q(plan__in=shown)
+    reports = list(
+        StatusReport.objects.filter(wanted).select_related("plan", "meeting", "recorded_by")
+    )
+    progress = progress_of(rows, as_of, plans.values("pk"), reports={r.pk: r for r in reports})
+    bodies = [
         BodyProgress(body=body, plans=list(items))
         for body, items in groupby(progress, key=lambda p: p.plan.body)
     ]
+    if not history:
+        return bodies
+    by_plan: dict[int, list[StatusReport]] = {}
+    for report in reports:
+        if report.plan_id in shown:
+            by_plan.setdefault(report.plan_id, []).append(report)
+    return bodies, by_plan
 
 
 def latest_proposals(plan: WorkPlan, pending: int) -> list[Project]:

@@ -17,6 +17,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def live_public_pages(settings):
+    """Every test reads the figures as they are: the anonymous dashboard's short-lived copy
+    (ACCSM_PUBLIC_CACHE_SECONDS) is tested on its own, in test_dashboard.py."""
+    settings.ACCSM_PUBLIC_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """A request in Vietnamese leaves the language active in the thread: each test starts in
     the default language, whichever ran before it."""

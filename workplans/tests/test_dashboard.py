@@ -144,3 +144,37 @@ def test_a_body_with_many_plans_shows_a_few_and_links_to_all(client, db, setting
     assert 'data-proposals="7"' in html
     assert html.count("Proposal ") == 5  # the latest five
     assert "Proposal 6" in html and "Proposal 1" not in html
+
+
+def test_anonymous_visitors_get_a_copy_of_the_figures_for_a_few_seconds(
+    client, settings, secretariat
+):
+    from django.core.cache import cache
+
+    settings.ACCSM_PUBLIC_CACHE_SECONDS = 10
+    plan = make_plan(make_body("one"), "cached", statuses=[S.PLANNED, S.PLANNED])
+
+    def completion(client) -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/").content.decode()
+        card = html[html.index('data-plan="cached"') :].split("</article>")[0]
+        return re.search(r'data-figure="completion">([^<]+)<', card).group(1), len(queries)
+
+    first, counted = completion(client)
+    assert first == "0.0 %" and counted > 0
+    Project.objects.filter(plan=plan, code="P001").update(status=S.COMPLETED)
+    # Anonymous: the copy, read from the cache without a query.
+    assert completion(client) == ("0.0 %", 0)
+    # Whoever is logged in gets the figures as they are.
+    client.force_login(secretariat)
+    assert completion(client)[0] == "50.0 %"
+    client.logout()
+    # Another language has a copy of its own; once the copy is gone, the figures now.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    assert completion(client)[0] == "50,0 %"
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    cache.clear()
+    assert completion(client)[0] == "50.0 %"
+    settings.ACCSM_PUBLIC_CACHE_SECONDS = 0
+    Project.objects.filter(plan=plan, code="P002").update(status=S.COMPLETED)
+    assert completion(client)[0] == "100.0 %"

@@ -1,15 +1,18 @@
 """The dashboard and a plan's page: figures with their sources, projects, proposals."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django_tables2 import RequestConfig
 
 from .. import inline
 from ..asof import as_of_or_message
-from ..history import plan_trend, trends
+from ..history import plan_trend
 from ..models import Milestone, PriorityArea, Target, WorkPlan
 from ..permissions import (
     readable,
@@ -30,22 +33,43 @@ from .listing import CountedPaginator
 @readable
 def dashboard(request: HttpRequest) -> HttpResponse:
     as_of = as_of_or_message(request)
-    bodies = dashboard_bodies(as_of=as_of)
-    progresses = [progress for group in bodies for progress in group.shown]
+    context = {"as_of": as_of, "figures": dashboard_figures(request, as_of)}
+    return render(request, "workplans/dashboard.html", context)
+
+
+def dashboard_figures(request: HttpRequest, as_of) -> str:
+    """The bodies' cards and the pending proposals, rendered. Anonymous visitors of the public
+    dashboard (at a meeting, every delegate opens it) get a copy at most
+    ACCSM_PUBLIC_CACHE_SECONDS old; whoever is logged in, and so may change figures, gets them
+    as they are."""
+    seconds = settings.ACCSM_PUBLIC_CACHE_SECONDS
+    if request.user.is_authenticated or not seconds:
+        return _render_figures(request, as_of)
+    key = f"accsm:dashboard:{get_language()}:{as_of}:{timezone.localdate()}"
+    return cache.get_or_set(key, lambda: _render_figures(request, as_of), seconds)
+
+
+def _render_figures(request: HttpRequest, as_of) -> str:
+    bodies, history = dashboard_bodies(as_of=as_of, history=True)
     # The proposals pending now: the sum of the plans' figures, unless they are of a past day.
     proposals = pending_proposals()
     if as_of:
         pending = proposals.count()
     else:
         pending = sum(progress.pending for group in bodies for progress in group.plans)
+    today = timezone.localdate()
     context = {
         "bodies": bodies,
         "proposals": proposals[: settings.ACCSM_LATEST_PROPOSALS] if pending else [],
         "proposals_count": pending,
-        "trends": trends(progresses, timezone.localdate()),
+        "trends": {
+            p.plan.pk: plan_trend(p, history.get(p.plan.pk, []), today)
+            for group in bodies
+            for p in group.shown
+        },
         "as_of": as_of,
     }
-    return render(request, "workplans/dashboard.html", context)
+    return render_to_string("workplans/includes/dashboard_figures.html", context, request=request)
 
 
 def _plan_and_successors(slug: str, as_of) -> tuple[WorkPlan, list[WorkPlan]]:
