@@ -10,6 +10,9 @@ class WorkplansConfig(AppConfig):
 
     def ready(self):
         from .roles import sync_roles
+        from .tables import remember_signatures
+
+        remember_signatures()
 
         # After auth's own post_migrate handler has created this app's permissions.
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="workplans_sync_roles")

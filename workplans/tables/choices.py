@@ -9,6 +9,7 @@ are at most PLAN_OPTIONS: a list of a thousand plans helps nobody and costs a pa
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 from django_filters import ChoiceFilter
 from django_filters.fields import ChoiceField
 
@@ -29,6 +30,12 @@ class PlanChoice:
 
     def __str__(self) -> str:
         return localized(self, "title")
+
+
+def plan_labels(catalogue: list[PlanChoice]) -> dict[str, str]:
+    """slug → the plan's title in the active language (asked once, not once per plan)."""
+    vietnamese = (get_language() or "").startswith("vi")
+    return {p.slug: (p.title_vi if vietnamese and p.title_vi else p.title) for p in catalogue}
 
 
 def plan_catalogue(plans: QuerySet[WorkPlan] | None = None) -> list[PlanChoice]:
@@ -68,7 +75,9 @@ def body_options(catalogue: list[PlanChoice]) -> dict[str, str]:
     return {plan.body_code: plan.body_name for plan in catalogue}
 
 
-def plan_options(catalogue: list[PlanChoice], body: str | None, plan: str | None) -> list:
+def plan_options(
+    catalogue: list[PlanChoice], labels: dict[str, str], body: str | None, plan: str | None
+) -> list:
     """The plans to list, grouped by body: the chosen body's, else all while they are few
     (else only the chosen plan, if any)."""
     listed = [p for p in catalogue if p.body_code == body] if body else catalogue
@@ -76,5 +85,5 @@ def plan_options(catalogue: list[PlanChoice], body: str | None, plan: str | None
         listed = [p for p in listed if p.slug == plan]
     groups: dict[str, list] = {}
     for choice in listed:
-        groups.setdefault(choice.body_name, []).append((choice.slug, str(choice)))
+        groups.setdefault(choice.body_name, []).append((choice.slug, labels[choice.slug]))
     return list(groups.items())

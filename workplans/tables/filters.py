@@ -152,10 +152,11 @@ class ProjectFilter(TableFilterSet):
             return
         self.catalogue = catalogue = choices.plan_catalogue() if catalogue is None else catalogue
         self._set_choices("body", choices.body_options(catalogue))
+        labels = choices.plan_labels(catalogue)
         self._set_choices(
             "plan",
-            {p.slug: str(p) for p in catalogue},
-            choices.plan_options(catalogue, self.data.get("body"), self.data.get("plan")),
+            labels,
+            choices.plan_options(catalogue, labels, self.data.get("body"), self.data.get("plan")),
         )
 
     def _set_choices(self, name: str, valid: dict[str, str], options=None) -> None:

@@ -230,3 +230,28 @@ def test_the_lead_country_sort_is_by_the_first_lead_countrys_code(client, plans)
         projects = [row.record for row in response.context["table"].paginated_rows]
         keys = [first(p) for p in projects]
         assert keys == sorted(keys, reverse=sort.startswith("-")) and len(set(keys)) > 1
+
+
+def test_the_tables_remember_render_signatures_as_django_tables2_reads_them(db):
+    import inspect
+
+    from django_tables2 import utils
+
+    from workplans.tables.projects import ProjectListTable
+
+    def read(fn) -> tuple:
+        parameters = inspect.signature(fn).parameters.values()
+        keywords = [p.name for p in parameters if p.kind == p.VAR_KEYWORD]
+        args = [p.name for p in parameters if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+        return tuple(args), keywords[0] if keywords else None
+
+    first, second = ProjectListTable([]), ProjectListTable([])
+    for fn in (
+        first.render_status,
+        second.render_status,
+        first.render_lead_countries,
+        ProjectListTable.value_plan,
+        lambda record, **kwargs: None,
+    ):
+        assert utils.signature(fn) == read(fn)
+    assert getattr(utils.signature, "remembers", False)
