@@ -218,9 +218,13 @@ def _number(value) -> str:
 
 class _Serials(dict):
     """date or datetime -> its Excel serial number, as openpyxl writes it; computed once per
-    value (the same days come back row after row)."""
+    value (the same days come back row after row), at most MAX_SERIALS kept."""
+
+    MAX_SERIALS = 10_000
 
     def __missing__(self, value):
+        if len(self) >= self.MAX_SERIALS:
+            self.clear()
         serial = self[value] = _number(to_excel(value))
         return serial
 
