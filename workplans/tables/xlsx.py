@@ -28,7 +28,6 @@ from openpyxl.writer.theme import theme_xml
 
 from .exports import FORMULA_STARTS, Chunk, any_formula_like
 
-# Cells are numbers unless typed otherwise (t="n" is the default and left out).
 # Excel keeps at most this many characters in a cell (openpyxl cut longer text here too).
 MAX_TEXT = 32_767
 
@@ -230,7 +229,8 @@ class _Serials(dict):
 
 
 def _cell(ref: str, value, percent: bool, serials: _Serials) -> str:
-    """One cell, whatever its value: the general (slower) way."""
+    """One cell, whatever its value: the general (slower) way. A cell is a number unless
+    typed otherwise (t="n", the default, is left out)."""
     if value is None:
         return ""
     if percent:
