@@ -47,6 +47,9 @@ def can_update_project(user: User | AnonymousUser, project: Project) -> bool:
     country = user_country(user)
     if country is None or not user.has_perm("workplans.update_status"):
         return False
+    leads = getattr(project, "_prefetched_objects_cache", {}).get("lead_countries")
+    if leads is not None:  # prefetched with the project (an import's rows): no query each
+        return any(lead.pk == country.pk for lead in leads)
     return project.lead_countries.filter(pk=country.pk).exists()
 
 

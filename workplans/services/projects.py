@@ -1,10 +1,18 @@
 """Writes to projects: status changes, creation, details, deletion; each one audited."""
 
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from typing import NoReturn
+
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -41,7 +49,36 @@ class StaleVersionError(TrackerError):
         )
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class StatusRequest:
+    """One status change asked for in a batch: `project` as read, moved to `status` from
+    `expected_version` (the version the form or the file was read at)."""
+
+    project: Project
+    status: str
+    expected_version: int
+    note: str = ""
+    evidence_url: str = ""
+
+
+class ChangeRefused(TrackerError):
+    """A change of a batch was refused, so nothing of the batch was written: `index` is its
+    place in the batch, `error` what the same change made alone would have raised."""
+
+    def __init__(self, index: int, error: Exception):
+        self.index, self.error = index, error
+        super().__init__(str(error))
+
+
+@contextmanager
+def one_of_a_batch() -> Iterator[None]:
+    """A single change made as a batch of one raises its own refusal, not ChangeRefused."""
+    try:
+        yield
+    except ChangeRefused as refused:
+        raise refused.error from refused.error.__cause__
+
+
 def project_set_status(
     *,
     project: Project,
@@ -54,20 +91,51 @@ def project_set_status(
     meeting: Meeting | None = None,
 ) -> StatusChange:
     """Check permission and transition, refuse a stale version, save and audit the change."""
-    check_change(project, status, by, expected_version, note, evidence_url)
-    if error := locked_meeting_error(meeting):
-        raise error
+    request = StatusRequest(project, status, expected_version, note, evidence_url)
+    with one_of_a_batch():
+        return project_set_statuses([request], by=by, channel=channel, meeting=meeting)[0]
 
-    return _apply_change(
-        project=project,
-        status=status,
-        by=by,
-        expected_version=expected_version,
-        note=note,
-        evidence_url=evidence_url,
-        channel=channel,
-        meeting=meeting,
-    )
+
+@transaction.atomic
+def project_set_statuses(
+    requests: Sequence[StatusRequest],
+    *,
+    by: User,
+    channel: str = StatusChange.Channel.WEB,
+    meeting: Meeting | None = None,
+) -> list[StatusChange]:
+    """project_set_status for a batch, all or nothing: each change is checked as it would be
+    alone, in order, and the first refused raises ChangeRefused; then all are written by one
+    UPDATE and one INSERT, whatever their number."""
+    check = SetChecks(by, meeting)
+    for index, request in enumerate(requests):
+        check(index, request)
+    return _apply_changes(requests, by=by, channel=channel, meeting=meeting)
+
+
+class SetChecks:
+    """The checks of a status change applied at once, in a batch's order: check_change, then
+    (once, after the first change's) whether its meeting is locked. Call with each request."""
+
+    def __init__(self, by: User, meeting: Meeting | None):
+        self.by, self.meeting, self.first = by, meeting, True
+
+    def __call__(self, index: int, request: StatusRequest) -> None:
+        try:
+            check_change(
+                request.project,
+                request.status,
+                self.by,
+                request.expected_version,
+                request.note,
+                request.evidence_url,
+            )
+            if self.first:
+                self.first = False
+                if error := locked_meeting_error(self.meeting):
+                    raise error
+        except (PermissionDenied, ValidationError, StaleVersionError) as error:
+            raise ChangeRefused(index, error) from error
 
 
 def check_change(
@@ -103,39 +171,105 @@ def _apply_change(
     audit_values: dict | None = None,
     **fields,
 ) -> StatusChange:
-    """Compare-and-set the status (and `fields`) from `expected_version`, then audit it.
+    """_apply_changes for one project: its StaleVersionError raised as it is."""
+    request = StatusRequest(project, status, expected_version, note, evidence_url)
+    with one_of_a_batch():
+        return _apply_changes(
+            [request],
+            by=by,
+            channel=channel,
+            meeting=meeting,
+            audit_values=audit_values,
+            **fields,
+        )[0]
+
+
+def _apply_changes(
+    requests: Sequence[StatusRequest],
+    *,
+    by: User,
+    channel: str = StatusChange.Channel.WEB,
+    meeting: Meeting | None = None,
+    audit_values: dict | None = None,
+    **fields,
+) -> list[StatusChange]:
+    """Compare-and-set each project's status (and `fields`) from its expected version, then
+    audit each change: one UPDATE and one INSERT for the whole batch. Call it inside a
+    transaction, so that a refusal (ChangeRefused of a StaleVersionError) writes nothing.
 
     Of concurrent writers from one version exactly one updates the row; the others get
     StaleVersionError and write nothing.
     """
+    if not requests:
+        return []
+    pks = [request.project.pk for request in requests]
+    if len(set(pks)) != len(pks):
+        raise ValueError("A batch changes each project once.")
+    by_status: dict[str, list[int]] = defaultdict(list)
+    by_version: dict[int, list[int]] = defaultdict(list)
+    for request in requests:
+        by_status[request.status].append(request.project.pk)
+        by_version[request.expected_version].append(request.project.pk)
+    # Each row only from the version it was read at: (version = 1 AND id IN (…)) OR …
+    read_at = reduce(or_, (Q(version=v, pk__in=ids) for v, ids in by_version.items()))
+    if len(by_status) == 1:
+        new_status: Value | Case = Value(requests[0].status)
+    else:
+        new_status = Case(
+            *(When(pk__in=ids, then=Value(status)) for status, ids in by_status.items()),
+            output_field=CharField(),
+        )
     now = timezone.now()
-    updated = Project.objects.filter(pk=project.pk, version=expected_version).update(
-        status=status,
+    updated = Project.objects.filter(read_at).update(
+        status=new_status,
         version=F("version") + 1,
         status_changed_at=now,
         status_changed_by=by,
         **fields,
     )
-    if not updated:
-        raise StaleVersionError(_current(project))
+    if updated != len(requests):
+        _refuse_stale(requests, now)
 
-    from_status = project.status
-    project.status, project.version = status, expected_version + 1
-    project.status_changed_at, project.status_changed_by = now, by
-    for name, value in fields.items():
-        setattr(project, name, value)
-    return _audit(
-        project,
-        StatusChange.Action.STATUS,
-        by=by,
-        channel=channel,
-        from_status=from_status,
-        to_status=status,
-        note=note,
-        evidence_url=evidence_url,
-        meeting=meeting,
-        **({"values": audit_values} if audit_values else {}),
-    )
+    records = []
+    for request in requests:
+        project = request.project
+        from_status = project.status
+        project.status, project.version = request.status, request.expected_version + 1
+        project.status_changed_at, project.status_changed_by = now, by
+        for name, value in fields.items():
+            setattr(project, name, value)
+        records.append(
+            _audit_record(
+                project,
+                StatusChange.Action.STATUS,
+                by=by,
+                channel=channel,
+                from_status=from_status,
+                to_status=request.status,
+                note=request.note,
+                evidence_url=request.evidence_url,
+                meeting=meeting,
+                **({"values": audit_values} if audit_values else {}),
+            )
+        )
+    return StatusChange.objects.bulk_create(records)
+
+
+def _refuse_stale(requests: Sequence[StatusRequest], now) -> NoReturn:
+    """Some rows were not at their expected version: the first of them is refused."""
+    written = {
+        pk: (version, changed_at)
+        for pk, version, changed_at in Project.objects.filter(
+            pk__in=[request.project.pk for request in requests]
+        ).values_list("pk", "version", "status_changed_at")
+    }
+    stale = [
+        index
+        for index, request in enumerate(requests)
+        if written.get(request.project.pk) != (request.expected_version + 1, now)
+    ]
+    index = stale[0] if stale else 0
+    raise ChangeRefused(index, StaleVersionError(_current(requests[index].project)))
 
 
 def project_values(project: Project) -> dict:
@@ -154,11 +288,21 @@ def project_values(project: Project) -> dict:
 
 
 def _audit(project: Project, action: str, *, by: User, channel: str, **fields) -> StatusChange:
-    """The one way an audit record is written: who, when (now), the channel and the values."""
+    """Write one audit record (see _audit_record)."""
+    record = _audit_record(project, action, by=by, channel=channel, **fields)
+    record.save(force_insert=True)
+    return record
+
+
+def _audit_record(
+    project: Project, action: str, *, by: User, channel: str, **fields
+) -> StatusChange:
+    """The one way an audit record is made: who, when (now), the channel and the values.
+    Saved by _audit, or by a batch's bulk_create."""
     if action in (StatusChange.Action.CREATED, StatusChange.Action.DELETED):
         fields["values"] = project_values(project)
     fields["note"] = fields.get("note", "").strip()
-    return StatusChange.objects.create(
+    return StatusChange(
         project=project,
         project_label=f"{project.code} {project.title}",
         action=action,

@@ -2,7 +2,11 @@
 
 `status_update` is the one entry for a status change made by a person (web form, import):
 applied at once, or submitted for review. Each step leaves an audit row on the project.
+`status_update_many` is the same for a batch (an import): the same checks, row by row, and
+a constant number of queries whatever the number of rows.
 """
+
+from collections.abc import Sequence
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,16 +15,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import transitions
-from ..models import Meeting, Project, StatusChange, StatusSubmission
+from ..models import Meeting, Project, ReportingRound, StatusChange, StatusSubmission
 from ..permissions import can_review, needs_review
 from ..rounds import open_round_of
 from .projects import (
+    ChangeRefused,
+    SetChecks,
     StaleVersionError,
+    StatusRequest,
     _apply_change,
+    _apply_changes,
     _audit,
+    _audit_record,
     _current,
     check_change,
-    project_set_status,
+    one_of_a_batch,
 )
 
 
@@ -36,26 +45,54 @@ def status_update(
     meeting: Meeting | None = None,
 ) -> StatusChange | StatusSubmission:
     """Apply the change, or, where the project's body reviews updates, submit it."""
-    if needs_review(by, project):
-        return status_submit(
-            project=project,
-            status=status,
-            by=by,
-            expected_version=expected_version,
-            note=note,
-            evidence_url=evidence_url,
-            channel=channel,
-        )
-    return project_set_status(
-        project=project,
-        status=status,
+    request = StatusRequest(project, status, expected_version, note, evidence_url)
+    with one_of_a_batch():
+        return status_update_many([request], by=by, channel=channel, meeting=meeting)[0]
+
+
+@transaction.atomic
+def status_update_many(
+    requests: Sequence[StatusRequest],
+    *,
+    by: User,
+    channel: str = StatusChange.Channel.WEB,
+    meeting: Meeting | None = None,
+) -> list[StatusChange | StatusSubmission]:
+    """status_update for a batch, all or nothing: each change is checked as it would be
+    alone, in order (the first refused raises ChangeRefused and nothing is written), then
+    those applied at once are written together, and those submitted for review together."""
+    reviewed = status_update_checks(requests, by=by, meeting=meeting)
+    applied = _apply_changes(
+        [r for r, review in zip(requests, reviewed, strict=True) if not review],
         by=by,
-        expected_version=expected_version,
-        note=note,
-        evidence_url=evidence_url,
         channel=channel,
         meeting=meeting,
     )
+    submitted = _submit_checked(
+        [(i, r) for i, (r, review) in enumerate(zip(requests, reviewed, strict=True)) if review],
+        by=by,
+        channel=channel,
+    )
+    results: list[StatusChange | StatusSubmission] = []
+    applied_left, submitted_left = iter(applied), iter(submitted)
+    for review in reviewed:
+        results.append(next(submitted_left) if review else next(applied_left))
+    return results
+
+
+def status_update_checks(
+    requests: Sequence[StatusRequest], *, by: User, meeting: Meeting | None = None
+) -> list[bool]:
+    """Check each change of a batch as status_update would, in order, writing nothing: the
+    first refused raises ChangeRefused. For each, whether it is submitted for review."""
+    reviewed = [needs_review(by, r.project) for r in requests]
+    set_checks = SetChecks(by, meeting)
+    submit_checks = SubmitChecks(
+        by, [r for r, review in zip(requests, reviewed, strict=True) if review]
+    )
+    for index, (request, review) in enumerate(zip(requests, reviewed, strict=True)):
+        (submit_checks if review else set_checks)(index, request)
+    return reviewed
 
 
 def pending_error(project: Project) -> ValidationError:
@@ -65,7 +102,6 @@ def pending_error(project: Project) -> ValidationError:
     )
 
 
-@transaction.atomic
 def status_submit(
     *,
     project: Project,
@@ -77,37 +113,118 @@ def status_submit(
     channel: str = StatusChange.Channel.WEB,
 ) -> StatusSubmission:
     """Submit a status change for review: checked as a change is, applied only once approved."""
-    check_change(project, status, by, expected_version, note, evidence_url)
-    if project.submissions.filter(state=StatusSubmission.State.PENDING).exists():
-        raise pending_error(project)
-    answered = project.submissions.filter(
-        state=StatusSubmission.State.RETURNED, answered_by=None
-    ).first()
+    request = StatusRequest(project, status, expected_version, note, evidence_url)
+    with one_of_a_batch():
+        return status_submit_many([request], by=by, channel=channel)[0]
+
+
+@transaction.atomic
+def status_submit_many(
+    requests: Sequence[StatusRequest],
+    *,
+    by: User,
+    channel: str = StatusChange.Channel.WEB,
+) -> list[StatusSubmission]:
+    """status_submit for a batch, all or nothing, like project_set_statuses."""
+    check = SubmitChecks(by, requests)
+    for index, request in enumerate(requests):
+        check(index, request)
+    return _submit_checked(list(enumerate(requests)), by=by, channel=channel)
+
+
+class SubmitChecks:
+    """The checks of a change submitted for review, in a batch's order: check_change, and no
+    change of the project already waiting. Made with the batch's submissions (one query)."""
+
+    def __init__(self, by: User, requests: Sequence[StatusRequest]):
+        self.by = by
+        self.pending = (
+            set(
+                StatusSubmission.objects.filter(
+                    project__in=[r.project.pk for r in requests],
+                    state=StatusSubmission.State.PENDING,
+                ).values_list("project_id", flat=True)
+            )
+            if requests
+            else set()
+        )
+
+    def __call__(self, index: int, request: StatusRequest) -> None:
+        project = request.project
+        try:
+            check_change(
+                project,
+                request.status,
+                self.by,
+                request.expected_version,
+                request.note,
+                request.evidence_url,
+            )
+            if project.pk in self.pending:
+                raise pending_error(project)
+        except (PermissionDenied, ValidationError, StaleVersionError) as error:
+            raise ChangeRefused(index, error) from error
+
+
+def _submit_checked(
+    indexed: list[tuple[int, StatusRequest]], *, by: User, channel: str
+) -> list[StatusSubmission]:
+    """Write checked submissions (each with its index in the batch) and their audit rows:
+    a constant number of queries. Call it inside a transaction."""
+    if not indexed:
+        return []
+    pks = [request.project.pk for _i, request in indexed]
+    answered: dict[int, StatusSubmission] = {}
+    for returned in StatusSubmission.objects.filter(
+        project__in=pks, state=StatusSubmission.State.RETURNED, answered_by=None
+    ).order_by("-submitted_at", "-pk"):
+        answered.setdefault(returned.project_id, returned)  # the latest returned
+    rounds: dict[int, ReportingRound | None] = {}
+    for _i, request in indexed:
+        body = request.project.plan.body_id
+        if body not in rounds:
+            rounds[body] = open_round_of(request.project)
+    submissions = [
+        StatusSubmission(
+            project=request.project,
+            status=request.status,
+            note=request.note.strip(),
+            evidence_url=request.evidence_url,
+            base_version=request.expected_version,
+            round=rounds[request.project.plan.body_id],
+            answers=answered.get(request.project.pk),
+            submitted_by=by,
+        )
+        for _i, request in indexed
+    ]
     try:
         with transaction.atomic():  # the constraint: one pending submission per project
-            submission = StatusSubmission.objects.create(
-                project=project,
-                status=status,
-                note=note.strip(),
-                evidence_url=evidence_url,
-                base_version=expected_version,
-                round=open_round_of(project),
-                answers=answered,
-                submitted_by=by,
-            )
+            StatusSubmission.objects.bulk_create(submissions)
     except IntegrityError as error:
-        raise pending_error(project) from error
-    _audit(
-        project,
-        StatusChange.Action.SUBMITTED,
-        by=by,
-        channel=channel,
-        from_status=project.status,
-        note=note,
-        evidence_url=evidence_url,
-        values={"status": status, "submission": submission.pk},
+        # Another submission came in since the check: the first of the batch it concerns.
+        pending = set(
+            StatusSubmission.objects.filter(
+                project__in=pks, state=StatusSubmission.State.PENDING
+            ).values_list("project_id", flat=True)
+        )
+        index, request = next(((i, r) for i, r in indexed if r.project.pk in pending), indexed[0])
+        raise ChangeRefused(index, pending_error(request.project)) from error
+    StatusChange.objects.bulk_create(
+        [
+            _audit_record(
+                request.project,
+                StatusChange.Action.SUBMITTED,
+                by=by,
+                channel=channel,
+                from_status=request.project.status,
+                note=request.note,
+                evidence_url=request.evidence_url,
+                values={"status": request.status, "submission": submission.pk},
+            )
+            for (_i, request), submission in zip(indexed, submissions, strict=True)
+        ]
     )
-    return submission
+    return submissions
 
 
 def _decide(submission: StatusSubmission, by: User, state: str) -> StatusSubmission:
