@@ -18,6 +18,7 @@ from .columns import (
     status_choices,
 )
 from .readers import read_upload
+from .render import change_rows
 from .rows import Preview
 from .templates import TEMPLATE_FORMATS, TITLES, template
 from .validate import build_preview
@@ -35,6 +36,7 @@ __all__ = [
     "Preview",
     "apply",
     "build_preview",
+    "change_rows",
     "columns",
     "read_upload",
     "status_choices",

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from .. import services
 from ..models import Country, PriorityArea, Project, StatusChange, StatusSubmission, WorkPlan
-from .columns import ImportConflict
-from .rows import Change, Preview
+from .columns import STATUS, ImportConflict
+from .rows import Change, Preview, concrete_user, projects_to_check
 
 
 def _describe(change: Change, message: str) -> str:
@@ -21,22 +21,27 @@ def _describe(change: Change, message: str) -> str:
 
 def apply(preview: Preview, *, by: User) -> dict[str, int]:
     """Apply every change in one transaction through the services; all or nothing."""
-    plan = WorkPlan.objects.filter(pk=preview.plan_id).first()
+    plan = WorkPlan.objects.select_related("body").filter(pk=preview.plan_id).first()
     if plan is None:
         raise ImportConflict(_("The plan no longer exists."))
+    by = concrete_user(by)
     try:
         with transaction.atomic():
             ids = [c.project_id for c in preview.changes if c.project_id]
-            current = {
-                p.pk: p
-                for p in Project.objects.select_for_update()
-                .filter(pk__in=ids)
-                .prefetch_related("lead_countries")
-            }
-            countries = {c.code: c for c in Country.objects.all()}
-            areas = {a.pk: a for a in PriorityArea.objects.filter(plan=plan)}
-            for change in preview.actions:
-                _apply_change(change, plan, current, countries, areas, by)
+            projects = Project.objects.select_for_update().filter(pk__in=ids)
+            if preview.kind != STATUS:  # an itemized row compares them with the preview's
+                projects = projects.prefetch_related("lead_countries")
+            current = {p.pk: p for p in projects_to_check(projects, by)}
+            for project in current.values():
+                if project.plan_id == plan.pk:
+                    project.plan = plan  # with its body: whether it reviews updates
+            if preview.kind == STATUS:
+                _apply_statuses(preview.actions, current, by)
+            else:
+                countries = {c.code: c for c in Country.objects.all()}
+                areas = {a.pk: a for a in PriorityArea.objects.filter(plan=plan)}
+                for change in preview.actions:
+                    _apply_change(change, plan, current, countries, areas, by)
     except ImportConflict:
         raise
     except services.StaleVersionError as error:
@@ -51,6 +56,61 @@ def apply(preview: Preview, *, by: User) -> dict[str, int]:
         project_id__in=[c.project_id for c in preview.changes if c.status and c.project_id],
     ).count()
     return counts
+
+
+def _apply_statuses(changes: list[Change], current: dict[int, Project], by: User) -> None:
+    """A batch status update: every row checked by the status service as a single change
+    would be, in the file's order, then all written at once (a constant number of queries)."""
+    requests: list[services.StatusRequest] = []
+    for change in changes:
+        project = current.get(change.project_id) if change.project_id else None
+        if (problem := _changed_since_preview(change, project)) is not None:
+            # The rows before it are checked first, as they would have been applied first.
+            _refused(services.status_update_checks, changes, requests, by=by)
+            raise ImportConflict(_describe(change, problem))
+        assert project is not None and change.status  # a status row's action is its status
+        requests.append(
+            services.StatusRequest(
+                project=project,
+                status=change.status,
+                expected_version=project.version,  # equal to the preview's, checked above
+                note=change.note,
+                evidence_url=change.evidence,
+            )
+        )
+    _refused(
+        services.status_update_many, changes, requests, by=by, channel=StatusChange.Channel.IMPORT
+    )
+
+
+def _refused(service, changes: list[Change], requests: list, **kwargs) -> None:
+    """Call a batch service on `requests` (the first rows of `changes`); a refused row
+    becomes the import's conflict, naming the row."""
+    if not requests:
+        return
+    try:
+        service(requests, **kwargs)
+    except services.ChangeRefused as refused:
+        raise ImportConflict(
+            _describe(changes[refused.index], _reason(refused.error))
+        ) from refused.error
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, services.StaleVersionError):
+        return str(error)
+    return " ".join(getattr(error, "messages", [str(error)]))
+
+
+def _changed_since_preview(change: Change, project: Project | None) -> str | None:
+    """Why the row can no longer be applied as previewed, if it cannot."""
+    if project is None:
+        return _("the project no longer exists.")
+    if project.version != change.version or (
+        change.before and _details(project) != {**_details(project), **change.before}
+    ):
+        return _("the project was changed since the preview. Upload the file again.")
+    return None
 
 
 def _apply_change(change: Change, plan, current, countries, areas, by: User) -> None:
@@ -74,18 +134,9 @@ def _apply_change(change: Change, plan, current, countries, areas, by: User) -> 
             )
             return
         project = current.get(change.project_id)
-        if project is None:
-            raise ImportConflict(_describe(change, _("the project no longer exists.")))
-        if project.version != change.version or _details(project) != {
-            **_details(project),
-            **change.before,
-        }:
-            raise ImportConflict(
-                _describe(
-                    change,
-                    _("the project was changed since the preview. Upload the file again."),
-                )
-            )
+        if (problem := _changed_since_preview(change, project)) is not None:
+            raise ImportConflict(_describe(change, problem))
+        assert project is not None
         if details:
             services.project_update_details(
                 project=project,
@@ -104,11 +155,8 @@ def _apply_change(change: Change, plan, current, countries, areas, by: User) -> 
                 evidence_url=change.evidence,
                 channel=StatusChange.Channel.IMPORT,
             )
-    except services.StaleVersionError as error:
-        raise ImportConflict(_describe(change, str(error))) from error
-    except (PermissionDenied, ValidationError) as error:
-        message = " ".join(getattr(error, "messages", [str(error)]))
-        raise ImportConflict(_describe(change, message)) from error
+    except (services.StaleVersionError, PermissionDenied, ValidationError) as error:
+        raise ImportConflict(_describe(change, _reason(error))) from error
 
 
 def _details(project: Project) -> dict:

@@ -22,7 +22,7 @@ from .columns import (
     status_choices,
 )
 from .readers import Sheet
-from .rows import Change, Context, Issue, Preview, text_cell, whole_number
+from .rows import Change, Context, Issue, Preview, concrete_user, text_cell, whole_number
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,8 @@ def build_preview(
     if any(issue.row == 1 for issue in issues):
         return preview  # the rows cannot be read without their columns
 
-    context = Context(plan)
+    by = concrete_user(by)
+    context = Context(plan, kind, by)
     validate_row = VALIDATORS[kind]
     seen: dict[str, int] = {}
     for number, cells in sheet.rows:
@@ -143,7 +144,7 @@ def _read_row(kind: str, number: int, cell: dict, context: Context, issues: list
                 )
             )
             status = None
-    elif any(c.name == "status" and c.required for c in columns(kind)):
+    elif kind == STATUS:  # the one kind whose status column is required
         issues.append(Issue(number, "status", _("The new status is missing.")))
     note = text_cell(cell.get("note"), column="note", row=number, issues=issues) or ""
     project = context.projects.get(code) if code else None
@@ -176,7 +177,7 @@ def _status_row(number, cell, context: Context, by: User, issues, labels) -> Cha
         )
         return None
     change = Change(row=number, code=row.code, action="unchanged", evidence=evidence)
-    return _settle_status(change, row, by, issues, labels)
+    return _settle_status(change, row, context, by, issues, labels)
 
 
 def _itemize_row(number, cell, context: Context, by: User, issues, labels) -> Change | None:
@@ -185,14 +186,14 @@ def _itemize_row(number, cell, context: Context, by: User, issues, labels) -> Ch
     if row.code is None:
         return None
     change = _itemize_details(number, row.code, cell, row.project, context, issues)
-    return _settle_status(change, row, by, issues, labels)
+    return _settle_status(change, row, context, by, issues, labels)
 
 
 # One validator per kind of import.
 VALIDATORS = {STATUS: _status_row, ITEMIZE: _itemize_row}
 
 
-def _settle_status(change: Change, row: Row, by: User, issues, labels) -> Change:
+def _settle_status(change: Change, row: Row, context: Context, by: User, issues, labels) -> Change:
     """Who may change the project, and whether its new status is a transition they may make."""
     project, status, note, number = row.project, row.status, row.note, row.number
     if project is not None:
@@ -219,15 +220,15 @@ def _settle_status(change: Change, row: Row, by: User, issues, labels) -> Change
             change.diffs.append(
                 [
                     str(labels["status"]),
-                    str(project.get_status_display()),
-                    str(Project.Status(status).label),
+                    context.status_labels[project.status],
+                    context.status_labels[status],
                 ]
             )
     elif project is None and change.action == "create" and (status or not row.raw_status):
         change.status = status or Project.Status.PLANNED  # the default for a new project
         if not note and (missing := transitions.note_error(change.status)):
             issues.append(Issue(number, "note", " ".join(missing.messages)))
-        change.diffs.append([str(labels["status"]), "", str(Project.Status(change.status).label)])
+        change.diffs.append([str(labels["status"]), "", context.status_labels[change.status]])
     change.note = note
     if change.action == "unchanged" and (change.status or change.details):
         change.action = "update"

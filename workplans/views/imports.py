@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from .. import imports
-from ..models import WorkPlan
+from ..models import Project, WorkPlan
 from ..permissions import (
     AuthenticatedRequest,
     can_import_statuses,
@@ -165,6 +165,11 @@ def upload(request: AuthenticatedRequest, kind: str) -> HttpResponse:
             "plan": plan,
             "preview": preview,
             "counts": preview.counts(),
+            "transitions": [
+                (Project.Status(old) if old else None, Project.Status(new), count)
+                for old, new, count in preview.transitions()
+            ],
+            "rows": imports.change_rows(preview),
             "token": token,
         },
         status=200 if preview.valid else 400,
