@@ -158,7 +158,9 @@ def test_anonymous_visitors_get_a_copy_of_the_figures_for_a_few_seconds(
         with CaptureQueriesContext(connection) as queries:
             html = client.get("/").content.decode()
         card = html[html.index('data-plan="cached"') :].split("</article>")[0]
-        return re.search(r'data-figure="completion">([^<]+)<', card).group(1), len(queries)
+        found = re.search(r'data-figure="completion">([^<]+)<', card)
+        assert found is not None
+        return found.group(1), len(queries)
 
     first, counted = completion(client)
     assert first == "0.0 %" and counted > 0

@@ -46,7 +46,11 @@ def dashboard_figures(request: HttpRequest, as_of) -> str:
     if request.user.is_authenticated or not seconds:
         return _render_figures(request, as_of)
     key = f"accsm:dashboard:{get_language()}:{as_of}:{timezone.localdate()}"
-    return cache.get_or_set(key, lambda: _render_figures(request, as_of), seconds)
+    figures = cache.get(key)
+    if figures is None:
+        figures = _render_figures(request, as_of)
+        cache.set(key, figures, seconds)
+    return figures
 
 
 def _render_figures(request: HttpRequest, as_of) -> str:
