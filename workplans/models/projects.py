@@ -159,7 +159,8 @@ class Project(models.Model):
     def save(self, *args, **kwargs):
         # An instance's lead_key may be older than the lead countries it was read with: an
         # update writes every field but it (update_lead_keys keeps it).
-        if not self._state.adding and kwargs.get("update_fields") is None:
+        updating = self.pk is not None and not self._state.adding and not kwargs.get("force_insert")
+        if updating and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 f.name
                 for f in self._meta.concrete_fields
