@@ -66,7 +66,7 @@ def _apply_statuses(changes: list[Change], current: dict[int, Project], by: User
         project = current.get(change.project_id) if change.project_id else None
         if (problem := _changed_since_preview(change, project)) is not None:
             # The rows before it are checked first, as they would have been applied first.
-            _refused(services.status_update_checks, changes, requests, by=by)
+            _in_batch(services.status_update_checks, changes, requests, by=by)
             raise ImportConflict(_describe(change, problem))
         assert project is not None and change.status  # a status row's action is its status
         requests.append(
@@ -78,12 +78,12 @@ def _apply_statuses(changes: list[Change], current: dict[int, Project], by: User
                 evidence_url=change.evidence,
             )
         )
-    _refused(
+    _in_batch(
         services.status_update_many, changes, requests, by=by, channel=StatusChange.Channel.IMPORT
     )
 
 
-def _refused(service, changes: list[Change], requests: list, **kwargs) -> None:
+def _in_batch(service, changes: list[Change], requests: list, **kwargs) -> None:
     """Call a batch service on `requests` (the first rows of `changes`); a refused row
     becomes the import's conflict, naming the row."""
     if not requests:
