@@ -107,7 +107,7 @@ def test_the_pdf_annex_counts_as_an_export(client, plan, secretariat, settings):
     from workplans.views.tables import pdf_available
 
     if not pdf_available():
-        pytest.skip("WeasyPrint (or Pango) is not installed")
+        pytest.skip("PDF output (ReportLab, fonts) not installed")
     settings.EXPORT_RATE = "1/m"
     client.force_login(secretariat)
     assert client.get(reverse("workplans:annex_pdf")).status_code == 200

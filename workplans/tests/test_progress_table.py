@@ -114,7 +114,7 @@ def test_annex_is_a_print_page_per_body_without_navigation(client, bodies):
     assert client.get(reverse("workplans:annex_body", args=["nope"])).status_code == 404
 
 
-@pytest.mark.skipif(not pdf_available(), reason="WeasyPrint (or Pango) is not installed")
+@pytest.mark.skipif(not pdf_available(), reason="PDF output (ReportLab, fonts) not installed")
 def test_annex_as_pdf(client, bodies):
     response = client.get(reverse("workplans:annex_body_pdf", args=["accsm"]))
     assert response.status_code == 200

@@ -1,16 +1,15 @@
 """The filtered tables (projects, progress), their exports and the printable meeting annex."""
 
-from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from .. import throttle
+from ..annex_pdf import pdf_available
+from ..annex_pdf import response as annex_pdf_response
 from ..asof import as_of_described, as_of_from, as_of_or_message, as_of_suffix
 from ..models import Body, WorkPlan
 from ..permissions import readable
@@ -144,37 +143,8 @@ def annex(request: HttpRequest, body_code: str | None = None) -> HttpResponse:
     return render(request, "workplans/annex.html", _annex_context(request, body_code))
 
 
-def pdf_available() -> bool:
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError):  # OSError: the package is there but not Pango
-        return False
-    return True
-
-
-def _refuse_fetch(url: str, *args, **kwargs):
-    # The annex is self-contained: the PDF renderer never fetches anything.
-    raise ValueError(f"Refusing to fetch {url}")
-
-
 @readable
 def annex_pdf(request: HttpRequest, body_code: str | None = None) -> HttpResponseBase:
     if not pdf_available():
         raise Http404(_("PDF output is not installed on this server."))
-    return throttle.limited(request, lambda: _annex_pdf_response(request, body_code))
-
-
-def _annex_pdf_response(request: HttpRequest, body_code: str | None) -> HttpResponse:
-    import weasyprint
-
-    context = _annex_context(request, body_code)
-    html = render_to_string("workplans/annex.html", {**context, "for_pdf": True}, request=request)
-    # The stylesheet is read from disk: the renderer fetches nothing over the network.
-    css = weasyprint.CSS(filename=finders.find("css/annex.css"), url_fetcher=_refuse_fetch)
-    pdf = weasyprint.HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(stylesheets=[css])
-    stem = listing.stem(context["body"].code if context["body"] else "accsm")
-    filename = f"{stem}-meeting-annex-{context['generated_at']:%Y-%m-%d}.pdf"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    # A download (the button says so), not a page the browser opens in place of the annex.
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return throttle.limited(request, lambda: annex_pdf_response(_annex_context(request, body_code)))
