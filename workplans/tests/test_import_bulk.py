@@ -22,7 +22,7 @@ from .test_imports import csv_bytes, state, upload
 S = Project.Status
 # From each status, one an official may set (an official reopens neither completed nor
 # cancelled projects, and those stay out of the files below).
-NEXT = {S.PLANNED: S.ONGOING, S.ONGOING: S.COMPLETED, S.POSTPONED: S.ONGOING}
+NEXT: dict[str, str] = {S.PLANNED: S.ONGOING, S.ONGOING: S.COMPLETED, S.POSTPONED: S.ONGOING}
 CYCLE = (S.PLANNED, S.ONGOING, S.POSTPONED, S.PLANNED)
 
 
@@ -93,10 +93,10 @@ AUDIT_FIELDS = (
 
 def audit_of(plan: WorkPlan) -> list[tuple]:
     return [
-        (change.project.code, *(getattr(change, name) for name in AUDIT_FIELDS))
-        for change in StatusChange.objects.filter(project__plan=plan)
-        .select_related("project")
-        .order_by("project__code", "pk")
+        tuple(getattr(change, name) for name in AUDIT_FIELDS)
+        for change in StatusChange.objects.filter(project__plan=plan).order_by(
+            "project__code", "pk"
+        )
     ]
 
 
@@ -128,7 +128,7 @@ def submissions_of(plan: WorkPlan) -> list[tuple]:
 
 def without_submission_ids(audit: list[tuple]) -> list[tuple]:
     """Audit rows with the submission they name by its project instead of its id."""
-    index = 1 + AUDIT_FIELDS.index("values")
+    index = AUDIT_FIELDS.index("values")
     ids = {s.pk: s.project.code for s in StatusSubmission.objects.select_related("project")}
     out = []
     for row in audit:
