@@ -39,7 +39,7 @@ MM = 72 / 25.4
 PAGE = (297 * MM, 210 * MM)
 MARGINS = {"left": 12 * MM, "right": 12 * MM, "top": 15 * MM, "bottom": 18 * MM}
 # Each column's share of the width: work plan, period, total, four statuses, pending, source.
-COLUMNS = (0.20, 0.07, 0.06, 0.09, 0.09, 0.09, 0.09, 0.06, 0.25)
+COLUMNS = (0.20, 0.07, 0.06, 0.09, 0.09, 0.09, 0.09, 0.065, 0.245)
 SIZE, LEADING = 8, 9.6  # the table's text
 SMALL, SMALL_LEADING = 7, 8.4  # the source column, as the page's smaller .source
 PAD = 3
