@@ -103,12 +103,9 @@ def setup_django(url: str) -> None:
 
     warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic
     django.setup()
-    import logging
 
     from django.conf import settings
 
-    # WeasyPrint warns of every CSS property it does not know, at each PDF: not a figure.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     settings.DEBUG = False
     for engine in settings.TEMPLATES:  # read when the first template is rendered
         engine.setdefault("OPTIONS", {})["debug"] = False
