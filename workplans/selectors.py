@@ -5,10 +5,10 @@ from datetime import date, timedelta
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .models import Body, Country, Project, StatusReport, StatusSubmission, WorkPlan
+from .models import Body, Country, Profile, Project, StatusReport, StatusSubmission, WorkPlan
 from .progress import Progress
 from .provenance import Basis
 from .querysets import (
@@ -263,29 +263,30 @@ def projects_led_by(country: Country, as_of: date | None = None) -> QuerySet[Pro
 def countries_status() -> QuerySet[Country]:
     """Per country leading anything: projects led, stale, completed, proposals, last update.
 
-    One aggregate query. Counts are distinct because two relations are joined at once.
+    One aggregate query over the projects each country leads (a project appears once per
+    country it leads, so nothing is counted twice); the active officials by a subquery.
     """
     cutoff = stale_cutoff()
     led = Q(led_projects__status__in=COUNTED)
+    # COUNT as a plain function, not an aggregate: the subquery has no GROUP BY, so it gives
+    # 0 for a country without officials, and the outer query groups by the country alone.
+    officials = (
+        Profile.objects.filter(country=OuterRef("pk"), user__is_active=True)
+        .order_by()
+        .annotate(n=Func("pk", function="COUNT"))
+        .values("n")
+    )
     return (
         Country.objects.annotate(
-            led=Count("led_projects", filter=led, distinct=True),
+            led=Count("led_projects", filter=led),
             completed=Count(
-                "led_projects",
-                filter=Q(led_projects__status=Project.Status.COMPLETED),
-                distinct=True,
+                "led_projects", filter=Q(led_projects__status=Project.Status.COMPLETED)
             ),
-            stale=Count("led_projects", filter=stale_q(cutoff, "led_projects__"), distinct=True),
-            proposals=Count(
-                "led_projects",
-                filter=Q(led_projects__status=Project.Status.PROPOSED),
-                distinct=True,
-            ),
+            stale=Count("led_projects", filter=stale_q(cutoff, "led_projects__")),
+            proposals=Count("led_projects", filter=Q(led_projects__status=Project.Status.PROPOSED)),
             # Recorded status changes only: loading the facts is not an update.
             last_update=Max("led_projects__status_changed_at"),
-            officials_count=Count(
-                "officials", filter=Q(officials__user__is_active=True), distinct=True
-            ),
+            officials_count=Subquery(officials, output_field=IntegerField()),
         )
         .filter(Q(led__gt=0) | Q(proposals__gt=0))
         .order_by("-stale", "name")
