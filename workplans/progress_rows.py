@@ -1,6 +1,7 @@
 """The progress rows: one per plan, a subtotal per body, a total when several bodies; the
 table that goes into meeting papers (/progress/, its exports, the annex)."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -117,7 +118,8 @@ def progress_rows(plans: WorkPlanQuerySet, as_of: date | None = None) -> list[Pr
                 label=_("Subtotal, %(body)s") % {"body": group.body.short_name},
                 progress=group.total,
                 pending=sum(item.pending for item in group.plans),
-                sum_source=_sum_source(body_rows, _("Sum of the figures above")),
+                # Of its plans, not "above": a page of the table may show the sums alone.
+                sum_source=_sum_source(body_rows, _("Sum of the figures of its plans")),
             )
         )
     if len(bodies) > 1:
@@ -137,17 +139,12 @@ def progress_rows(plans: WorkPlanQuerySet, as_of: date | None = None) -> list[Pr
 def annex_rows(rows: list[ProgressRow], most: int) -> list[ProgressRow]:
     """The annex of every body lists each body's plans, or, for a body of more than `most`
     plans, its subtotal alone: that body's own annex lists them."""
-    plans: dict[int, list[ProgressRow]] = {}
-    for row in rows:
-        if row.kind == "plan" and row.body:
-            plans.setdefault(row.body.pk, []).append(row)
+    plans = Counter(row.body.pk for row in rows if row.kind == "plan" and row.body)
     shown = []
     for row in rows:
-        hidden = plans.get(row.body.pk, []) if row.body else []
-        if len(hidden) <= most:
-            shown.append(row)
-        elif row.kind == "subtotal":
-            row.hidden_plans = len(hidden)
-            row.sum_source = _sum_source(hidden, _("Sum of the figures of its plans"))
+        many = plans[row.body.pk] if row.body and plans[row.body.pk] > most else 0
+        if row.kind == "subtotal":
+            row.hidden_plans = many
+        if not (many and row.kind == "plan"):
             shown.append(row)
     return shown

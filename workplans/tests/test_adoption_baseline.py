@@ -105,7 +105,7 @@ def test_a_total_says_which_dates_it_mixes(client, sources):
     today = date_format(timezone.localdate(), "DATE_FORMAT")
     rows = {row.label: row for row in progress_rows(WorkPlan.objects.all())}
     # One body, one date: said, not hidden.
-    assert rows["Subtotal, ACCSM"].source == "Sum of the figures above (2–6 August 2022)"
+    assert rows["Subtotal, ACCSM"].source == "Sum of the figures of its plans (2–6 August 2022)"
     # All bodies: the reports of August 2022 and Viet Nam's live count of today.
     total = rows["Total, all bodies"].source
     assert total.startswith("Sum of the subtotals. The sum mixes figures of different dates:")
