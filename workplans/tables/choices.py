@@ -77,13 +77,14 @@ def body_options(catalogue: list[PlanChoice]) -> dict[str, str]:
 
 def plan_options(
     catalogue: list[PlanChoice], labels: dict[str, str], body: str | None, plan: str | None
-) -> list:
+) -> tuple[list, bool]:
     """The plans to list, grouped by body: the chosen body's, else all while they are few
-    (else only the chosen plan, if any)."""
+    (else only the chosen plan, if any); and whether the list was cut."""
     listed = [p for p in catalogue if p.body_code == body] if body else catalogue
-    if len(listed) > PLAN_OPTIONS:
+    cut = len(listed) > PLAN_OPTIONS
+    if cut:
         listed = [p for p in listed if p.slug == plan]
     groups: dict[str, list] = {}
     for choice in listed:
         groups.setdefault(choice.body_name, []).append((choice.slug, labels[choice.slug]))
-    return list(groups.items())
+    return list(groups.items()), cut

@@ -153,11 +153,15 @@ class ProjectFilter(TableFilterSet):
         self.catalogue = catalogue = choices.plan_catalogue() if catalogue is None else catalogue
         self._set_choices("body", choices.body_options(catalogue))
         labels = choices.plan_labels(catalogue)
-        self._set_choices(
-            "plan",
-            labels,
-            choices.plan_options(catalogue, labels, self.data.get("body"), self.data.get("plan")),
-        )
+        body, chosen = self.data.get("body"), self.data.get("plan")
+        options, cut = choices.plan_options(catalogue, labels, body, chosen)
+        self._set_choices("plan", labels, options)
+        if cut:
+            self.filters["plan"].extra["help_text"] = (
+                _("Too many plans to list: choose a body, or open a plan's projects from its page.")
+                if not body
+                else _("Too many plans to list: open a plan's projects from its page.")
+            )
 
     def _set_choices(self, name: str, valid: dict[str, str], options=None) -> None:
         listed = list(valid.items()) if options is None else options

@@ -212,3 +212,18 @@ def test_query_count_does_not_grow_with_the_projects(client, plans, name, kwargs
         # No query reads every project to build the filter form or the page.
         if 'FROM "workplans_project"' in sql:
             assert any(word in sql for word in ("LIMIT", "COUNT(", "DISTINCT")), sql
+
+
+def test_a_long_list_of_plans_is_not_offered_but_any_plan_is_accepted(client, plans, monkeypatch):
+    from workplans.tables import choices
+
+    monkeypatch.setattr(choices, "PLAN_OPTIONS", 1)
+    response = client.get(reverse("workplans:project_list"))
+    field = response.context["filter"].form["plan"]
+    assert [value for value, _label in field.field.choices if value] == []
+    assert "Too many plans to list: choose a body" in response.content.decode()
+    assert 'aria-describedby="id_plan_helptext"' in response.content.decode()
+    # Any plan is still accepted, and filters.
+    chosen = client.get(reverse("workplans:project_list"), {"plan": plans.slug})
+    assert chosen.context["filter"].form.is_valid()
+    assert {row.record.plan_id for row in chosen.context["table"].paginated_rows} == {plans.pk}
