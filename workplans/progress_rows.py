@@ -40,14 +40,24 @@ class ProgressRow:
             return self.sum_source
         return _plan_source(self.item, self.today)
 
-    def __post_init__(self):
-        # The table and the annex read `completed`, `completed_pct`… straight off the row.
-        p = self.progress
-        self.total = p.total if p else None
-        for status in COUNTED:
-            setattr(self, status.value, p.count(status) if p else None)
-            setattr(self, f"{status.value}_pct", p.percent(status) if p else None)
-        self.segments = p.segments() if p else []
+    @property
+    def total(self) -> int | None:
+        return self.progress.total if self.progress else None
+
+    @cached_property
+    def segments(self) -> list[dict]:
+        return self.progress.segments() if self.progress else []
+
+    # The table and the annex read `completed`, `completed_pct`… straight off the row; worked
+    # out when read, so a page of 25 rows does not work out those of a thousand plans.
+    def __getattr__(self, name: str):
+        status, _, pct = name.partition("_")
+        if status in COUNTED and pct in ("", "pct"):
+            progress = self.__dict__.get("progress")
+            if progress is None:
+                return None
+            return progress.percent(status) if pct else progress.count(status)
+        raise AttributeError(name)
 
 
 def _plan_source(progress: PlanProgress, today: date) -> str:

@@ -1,7 +1,14 @@
+from decimal import Decimal
+from functools import lru_cache
+
 from django import template
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import localize, number_format
+from django.utils.formats import get_format, localize, number_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from workplans import provenance
@@ -15,7 +22,22 @@ def pct(value) -> str:
     """22.6 → '22.6 %' in the active locale's number format; None → '—' (nothing counted)."""
     if value is None:
         return "—"
+    if isinstance(value, Decimal) and value.as_tuple().exponent == -1:
+        # A percentage of progress.percent(): its one decimal place, in the locale's mark
+        # (number_format costs more than the rest of a thousand-row annex together).
+        return f"{str(value).replace('.', _decimal_separator(get_language()))} %"
     return f"{number_format(value, 1)} %"
+
+
+@lru_cache(maxsize=8)
+def _decimal_separator(language: str | None) -> str:
+    return get_format("DECIMAL_SEPARATOR")
+
+
+def whole(value: int) -> str:
+    """A count as a template shows it (localize), without localize's cost where no thousands
+    separator is used."""
+    return localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
 
 
 @register.filter
@@ -74,7 +96,7 @@ def progress_bar(progress) -> str:
     """A stacked bar sized by counts: an SVG scaled to the total keeps exact proportions with
     no inline style (CSP) and no JavaScript. Its coordinates are never localized."""
     segments = progress.segments()
-    described = [f"{s['label']}: {localize(s['count'])} ({pct(s['percent'])})" for s in segments]
+    described = [f"{s['label']}: {whole(s['count'])} ({pct(s['percent'])})" for s in segments]
     rects = format_html_join(
         "",
         '<rect class="seg-{}" x="{}" width="{}" height="1"><title>{}</title></rect>',
@@ -107,7 +129,7 @@ def figures_table(progress) -> str:
     cells = format_html_join(
         "",
         '<td class="num" data-figure="{}">{} <span class="muted">({})</span></td>',
-        ((s["status"], localize(s["count"]), pct(s["percent"])) for s in segments),
+        ((s["status"], whole(s["count"]), pct(s["percent"])) for s in segments),
     )
     return format_html(
         '<div class="scroll" tabindex="0" role="region" aria-label="{}"><table class="figures">'
@@ -116,6 +138,58 @@ def figures_table(progress) -> str:
         _("Figures by status"),
         _("Total"),
         headers,
-        localize(progress.total),
+        whole(progress.total),
         cells,
+    )
+
+
+@register.simple_tag
+def annex_rows(rows, body=None, query: str = "") -> str:
+    """The annex table's rows: built here, not by a template loop, because a body's annex
+    lists every one of its plans (a thousand rows drew in half a second)."""
+    if not rows:
+        return format_html('<tr><td colspan="9">{}</td></tr>', _("No work plans match."))
+    return format_html_join("\n", "{}", ((_annex_row(row, body, query),) for row in rows))
+
+
+def _annex_row(row, body, query: str) -> str:
+    name = format_html("{}", row.label)
+    if row.kind == "plan" and not body:
+        name = format_html('{}<br><span class="pct">{}</span>', name, row.body.short_name)
+    if row.hidden_plans:
+        listed = ngettext(
+            "%(counter)s plan, listed in the annex of %(body)s",
+            "%(counter)s plans, listed in the annex of %(body)s",
+            row.hidden_plans,
+        ) % {"counter": row.hidden_plans, "body": row.body.short_name}
+        url = reverse("workplans:annex_body", args=[row.body.code]) + (f"?{query}" if query else "")
+        name = format_html(
+            '{}<br><span class="pct" data-hidden-plans="{}">{}: <a href="{}">{}</a></span>',
+            name,
+            row.hidden_plans,
+            listed,
+            url,
+            _("open it"),
+        )
+    if row.segments:
+        figures = format_html_join(
+            "",
+            '<td class="num" data-figure="{}">{} <span class="pct">({})</span></td>',
+            ((s["status"], whole(s["count"]), pct(s["percent"])) for s in row.segments),
+        )
+    else:
+        figures = mark_safe('<td class="num">—</td>' * 4)  # noqa: S308 (a constant)
+    return format_html(
+        '<tr class="row-{}" data-kind="{}"{}><td>{}</td><td>{}</td>'
+        '<td class="num" data-figure="total">{}</td>{}<td class="num">{}</td>'
+        '<td class="source">{}</td></tr>',
+        row.kind,
+        row.kind,
+        format_html(' data-plan="{}"', row.plan.slug) if row.plan else "",
+        name,
+        row.period,
+        "—" if row.total is None else whole(row.total),
+        figures,
+        "—" if row.pending is None else whole(row.pending),
+        row.source,
     )

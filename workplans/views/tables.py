@@ -21,7 +21,7 @@ from ..tables.projects import ProgressTable, ProjectListTable
 from . import listing
 
 # Rows of the progress table per page (its exports hold them all).
-PROGRESS_ROWS = 50
+PROGRESS_ROWS = 25
 # The annex of every body lists a body's plans up to this many; beyond, its own annex does.
 ANNEX_PLANS = 50
 
