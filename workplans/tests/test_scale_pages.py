@@ -255,3 +255,34 @@ def test_the_tables_remember_render_signatures_as_django_tables2_reads_them(db):
     ):
         assert utils.signature(fn) == read(fn)
     assert getattr(utils.signature, "remembers", False)
+
+
+def test_table_rows_drawn_by_the_tag_are_those_of_django_tables2s_template(rf, plans):
+    import re
+
+    import django_tables2 as tables
+    from django.template.loader import render_to_string
+
+    from workplans.progress_rows import progress_rows
+    from workplans.tables.projects import ProgressTable, ProjectListTable
+
+    class Marked(ProjectListTable):
+        class Meta(ProjectListTable.Meta):
+            row_attrs = {"data-code": lambda record: record.code}
+            attrs = {"td": {"data-row": lambda record: record.pk}}
+
+    def tbody(table, template: str) -> str:
+        request = rf.get("/")
+        tables.RequestConfig(request, paginate={"per_page": 10}).configure(table)
+        html = render_to_string(template, {"table": table, "request": request})
+        body = html[html.index("<tbody") : html.index("</tbody>")]
+        return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", body)).strip()
+
+    for make in (
+        lambda: ProjectListTable(listed_projects()),
+        lambda: Marked(listed_projects()),
+        lambda: ProgressTable(progress_rows(WorkPlan.objects.all())),
+    ):
+        ours = tbody(make(), "workplans/tables/table.html")
+        theirs = tbody(make(), "django_tables2/bootstrap5.html")
+        assert ours == theirs and ours.count("<tr") > 3
