@@ -9,11 +9,10 @@ are at most PLAN_OPTIONS: a list of a thousand plans helps nobody and costs a pa
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.utils.translation import get_language
 from django_filters import ChoiceFilter
 from django_filters.fields import ChoiceField
 
-from ..localize import localized
+from ..localize import in_vietnamese, localized
 from ..models import Country, WorkPlan
 
 PLAN_OPTIONS = 60
@@ -28,14 +27,11 @@ class PlanChoice:
     body_code: str
     body_name: str
 
-    def __str__(self) -> str:
-        return localized(self, "title")
-
 
 def plan_labels(catalogue: list[PlanChoice]) -> dict[str, str]:
     """slug → the plan's title in the active language (asked once, not once per plan)."""
-    vietnamese = (get_language() or "").startswith("vi")
-    return {p.slug: (p.title_vi if vietnamese and p.title_vi else p.title) for p in catalogue}
+    vietnamese = in_vietnamese()
+    return {p.slug: localized(p, "title", vietnamese) for p in catalogue}
 
 
 def plan_catalogue(plans: QuerySet[WorkPlan] | None = None) -> list[PlanChoice]:
