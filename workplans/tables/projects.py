@@ -34,7 +34,8 @@ class ProjectTable(tables.Table):
     code = tables.Column(linkify=True)
     lead_countries = tables.Column(verbose_name=_("Lead countries"))
     priority_area = tables.Column(verbose_name=_("Area"), accessor=AREA, order_by=AREA)
-    status = tables.Column()
+    # Drawn from the record (render_status), so never "empty": the tag need not read a label.
+    status = tables.Column(empty_values=())
 
     class Meta:
         model = Project
@@ -51,16 +52,30 @@ class ProjectTable(tables.Table):
         empty_text = _("No projects are itemized for this plan.")
         attrs = {"class": "table projects"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Cells that many rows share, drawn once per table: by status, by lead countries.
+        self._statuses: dict[str, str] = {}
+        self._leads: dict[str, str] = {}
+
     def render_lead_countries(self, record):
-        return format_html_join(
+        key = getattr(record, "leads", None)
+        if key is not None and key in self._leads:
+            return self._leads[key]
+        html = format_html_join(
             ", ", '<abbr title="{}">{}</abbr>', ((str(c), c.code) for c in row_leads(record))
         )
+        if key is not None:
+            self._leads[key] = html
+        return html
 
     def render_status(self, record):
         status = shown_status(record)
-        return format_html(
-            '<span class="status status-{}">{}</span>', status, Project.Status(status).label
-        )
+        if status not in self._statuses:
+            self._statuses[status] = format_html(
+                '<span class="status status-{}">{}</span>', status, Project.Status(status).label
+            )
+        return self._statuses[status]
 
     def order_status(self, queryset, is_descending):
         field = F(status_field(queryset))
@@ -101,7 +116,7 @@ class ProjectListTable(ProjectTable):
     )
     plan = tables.Column(
         verbose_name=_("Work plan"),
-        linkify=lambda record: record.plan.get_absolute_url(),
+        linkify=lambda record, table: table.plan_url(record.plan),
         accessor="plan",  # its title in the interface's language
         order_by=PLAN_ORDER,
     )
@@ -116,6 +131,13 @@ class ProjectListTable(ProjectTable):
         sequence: tuple[str, ...] = ("body", "plan", "code", "...")
         order_by = ("plan",)
         empty_text = _("No projects match these filters.")
+
+    def plan_url(self, plan) -> str:
+        """A plan's address, worked out once per table (a page holds few plans)."""
+        urls = self.__dict__.setdefault("_plan_urls", {})
+        if plan.pk not in urls:
+            urls[plan.pk] = plan.get_absolute_url()
+        return urls[plan.pk]
 
     def value_plan(self, value):
         return str(value)

@@ -257,16 +257,23 @@ def test_the_tables_remember_render_signatures_as_django_tables2_reads_them(db):
     assert getattr(utils.signature, "remembers", False)
 
 
-def test_table_rows_drawn_by_the_tag_are_those_of_django_tables2s_template(rf, plans):
+def test_table_rows_drawn_by_the_tag_are_those_of_django_tables2s_template(
+    rf, plans, viet_nam, official_vn
+):
     import re
 
     import django_tables2 as tables
     from django.template.loader import render_to_string
 
     from workplans.progress_rows import progress_rows
-    from workplans.tables.projects import ProgressTable, ProjectListTable
+    from workplans.selectors import projects_led_by
+    from workplans.tables.projects import CountryProjectTable, ProgressTable, ProjectListTable
 
     class Marked(ProjectListTable):
+        # A choice field's label as the value; a value that cannot be read on some rows.
+        label = tables.Column(accessor="status")
+        area_title = tables.Column(accessor="priority_area__title")
+
         class Meta(ProjectListTable.Meta):
             row_attrs = {"data-code": lambda record: record.code}
             attrs = {"td": {"data-row": lambda record: record.pk}}
@@ -282,6 +289,7 @@ def test_table_rows_drawn_by_the_tag_are_those_of_django_tables2s_template(rf, p
         lambda: ProjectListTable(listed_projects()),
         lambda: Marked(listed_projects()),
         lambda: ProgressTable(progress_rows(WorkPlan.objects.all())),
+        lambda: CountryProjectTable(projects_led_by(viet_nam), user=official_vn),
     ):
         ours = tbody(make(), "workplans/tables/table.html")
         theirs = tbody(make(), "django_tables2/bootstrap5.html")
