@@ -294,3 +294,28 @@ def test_table_rows_drawn_by_the_tag_are_those_of_django_tables2s_template(
         ours = tbody(make(), "workplans/tables/table.html")
         theirs = tbody(make(), "django_tables2/bootstrap5.html")
         assert ours == theirs and ours.count("<tr") > 3
+
+
+def test_a_search_counts_its_matches_up_to_a_cap_and_says_there_are_more(
+    client, plans, monkeypatch
+):
+    from workplans.views import listing
+
+    monkeypatch.setattr(listing, "SEARCH_CAP", 10)
+    broad = client.get("/projects/", {"q": "x", "sort": "code"})
+    paginator = broad.context["table"].paginator
+    assert paginator.capped and paginator.count == 10 and paginator.num_pages == 1
+    matches = stable(listed_projects().filter(code__icontains="x").order_by("code"))
+    assert codes(broad) == [p.pk for p in matches][:10]
+    summary = broad.content.decode()
+    assert "More than 10 projects and activities" in summary
+    assert "narrow the search to see the others" in summary
+
+    narrow = client.get("/projects/", {"q": "X05", "sort": "code"})
+    paginator = narrow.context["table"].paginator
+    assert not paginator.capped
+    assert paginator.count == listed_projects().filter(code__icontains="X05").count() > 0
+    assert "More than" not in narrow.content.decode()
+
+    # Only a search is counted up to the cap: a table without one is counted exactly.
+    assert client.get("/projects/", {"sort": "code"}).context["table"].paginator.count == 24

@@ -42,6 +42,30 @@ class CountedPaginator(Paginator):
         return self.known_count
 
 
+class CappedPaginator(Paginator):
+    """A paginator that counts rows up to `cap`, and says whether there are more: a text
+    search matching most of 200,000 projects would read each of them to count them exactly
+    (its index finds the matches, it does not count them), to offer pages nobody reads."""
+
+    def __init__(self, *args, cap: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cap = cap
+
+    @cached_property
+    def _counted(self) -> int:
+        rows = self.object_list.data.data.order_by().values("pk")  # no columns to compute
+        return rows[: self.cap + 1].count()
+
+    @property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        """Whether more rows match than were counted (the page then says "more than")."""
+        return self._counted > self.cap
+
+
 class GroupPaginator(Paginator):
     """Pages of a table sorted by a value many rows share (their plan, their area's number):
     the database counts the rows of each value, and a page reads the rows of the values it
@@ -99,15 +123,21 @@ class GroupPaginator(Paginator):
         return Page(BoundRows(records, self.table), number, self)
 
 
+# A text search counts its matches up to this many (CappedPaginator): 400 pages of 25.
+SEARCH_CAP = 10_000
+
+
 def paginate(
     request: HttpRequest,
     table: Table,
     per_page: int,
     plans: list[int] | None = None,
     counts: dict[int, int] | None = None,
+    searched: bool = False,
 ) -> None:
     """Paginate `table`. Sorted by plan or by area, group by group (GroupPaginator): the
-    plans through `plans` (their ids, in order), holding `counts` projects each if known."""
+    plans through `plans` (their ids, in order), holding `counts` projects each if known.
+    Otherwise, the rows of a text search (`searched`) are counted up to SEARCH_CAP."""
     sort = table.order_by[0] if table.order_by else ""
     name, reverse = sort.removeprefix("-"), sort.startswith("-")
     options: dict = {"per_page": per_page}
@@ -116,6 +146,8 @@ def paginate(
         options.update(paginator_class=GroupPaginator, reverse=reverse, **grouped)
     elif name == "priority_area":
         options.update(paginator_class=GroupPaginator, reverse=reverse, field=AREA)
+    elif searched:
+        options.update(paginator_class=CappedPaginator, cap=SEARCH_CAP)
     try:
         table.paginate(page=request.GET.get("page", 1), **options)
     except (EmptyPage, PageNotAnInteger):

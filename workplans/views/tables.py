@@ -66,7 +66,9 @@ def project_list(request: HttpRequest, slug: str | None = None) -> HttpResponseB
         )
         return listing.export(request, table, filterset, export_format, export)
 
-    listing.paginate(request, table, filterset.page_size, [p.pk for p in filterset.catalogue])
+    searched = valid and bool(filterset.form.cleaned_data.get("q"))
+    plans = [p.pk for p in filterset.catalogue]
+    listing.paginate(request, table, filterset.page_size, plans, searched=searched)
     context = {
         "plan": plan,
         "filter": filterset,
