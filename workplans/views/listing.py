@@ -47,13 +47,14 @@ class CappedPaginator(Paginator):
     search matching most of 200,000 projects would read each of them to count them exactly
     (its index finds the matches, it does not count them), to offer pages nobody reads."""
 
-    def __init__(self, *args, cap: int, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, rows, per_page, *, cap: int, **kwargs):
+        super().__init__(rows, per_page, **kwargs)
+        self.projects = rows.data.data  # the table's queryset, filtered and ordered
         self.cap = cap
 
     @cached_property
     def _counted(self) -> int:
-        rows = self.object_list.data.data.order_by().values("pk")  # no columns to compute
+        rows = self.projects.order_by().values("pk")  # no columns to compute
         return rows[: self.cap + 1].count()
 
     @property
