@@ -1,3 +1,4 @@
+import html
 from decimal import Decimal
 from functools import lru_cache
 
@@ -149,13 +150,21 @@ def annex_rows(rows, body=None, query: str = "") -> str:
     lists every one of its plans (a thousand rows drew in half a second)."""
     if not rows:
         return format_html('<tr><td colspan="9">{}</td></tr>', _("No work plans match."))
-    return format_html_join("\n", "{}", ((_annex_row(row, body, query),) for row in rows))
+    return mark_safe("\n".join(_annex_row(row, body, query) for row in rows))  # noqa: S308 (rows of _annex_row)
+
+
+def _html(value) -> str:
+    """conditional_escape without keep_lazy's check of every argument, which cost a
+    thousand-row annex a third of its time: safe HTML as it is, anything else escaped."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 def _annex_row(row, body, query: str) -> str:
-    name = format_html("{}", row.label)
+    name = _html(row.label)
     if row.kind == "plan" and not body:
-        name = format_html('{}<br><span class="pct">{}</span>', name, row.body.short_name)
+        name = f'{name}<br><span class="pct">{_html(row.body.short_name)}</span>'
     if row.hidden_plans:
         listed = ngettext(
             "%(counter)s plan, listed in the annex of %(body)s",
@@ -163,33 +172,24 @@ def _annex_row(row, body, query: str) -> str:
             row.hidden_plans,
         ) % {"counter": row.hidden_plans, "body": row.body.short_name}
         url = reverse("workplans:annex_body", args=[row.body.code]) + (f"?{query}" if query else "")
-        name = format_html(
-            '{}<br><span class="pct" data-hidden-plans="{}">{}: <a href="{}">{}</a></span>',
-            name,
-            row.hidden_plans,
-            listed,
-            url,
-            _("open it"),
+        name = (
+            f'{name}<br><span class="pct" data-hidden-plans="{_html(row.hidden_plans)}">'
+            f'{_html(listed)}: <a href="{_html(url)}">{_html(_("open it"))}</a></span>'
         )
     if row.segments:
-        figures = format_html_join(
-            "",
-            '<td class="num" data-figure="{}">{} <span class="pct">({})</span></td>',
-            ((s["status"], whole(s["count"]), pct(s["percent"])) for s in row.segments),
+        figures = "".join(
+            f'<td class="num" data-figure="{_html(s["status"])}">{_html(whole(s["count"]))} '
+            f'<span class="pct">({_html(pct(s["percent"]))})</span></td>'
+            for s in row.segments
         )
     else:
-        figures = mark_safe('<td class="num">—</td>' * 4)  # noqa: S308 (a constant)
-    return format_html(
-        '<tr class="row-{}" data-kind="{}"{}><td>{}</td><td>{}</td>'
-        '<td class="num" data-figure="total">{}</td>{}<td class="num">{}</td>'
-        '<td class="source">{}</td></tr>',
-        row.kind,
-        row.kind,
-        format_html(' data-plan="{}"', row.plan.slug) if row.plan else "",
-        name,
-        row.period,
-        "—" if row.total is None else whole(row.total),
-        figures,
-        "—" if row.pending is None else whole(row.pending),
-        row.source,
+        figures = '<td class="num">—</td>' * 4
+    plan = f' data-plan="{_html(row.plan.slug)}"' if row.plan else ""
+    total = "—" if row.total is None else _html(whole(row.total))
+    pending = "—" if row.pending is None else _html(whole(row.pending))
+    kind = _html(row.kind)
+    return mark_safe(  # noqa: S308 (every value above escaped by _html)
+        f'<tr class="row-{kind}" data-kind="{kind}"{plan}><td>{name}</td>'
+        f'<td>{_html(row.period)}</td><td class="num" data-figure="total">{total}</td>'
+        f'{figures}<td class="num">{pending}</td><td class="source">{_html(row.source)}</td></tr>'
     )

@@ -114,6 +114,17 @@ def test_annex_is_a_print_page_per_body_without_navigation(client, bodies):
     assert client.get(reverse("workplans:annex_body", args=["nope"])).status_code == 404
 
 
+def test_the_annex_escapes_what_plans_and_bodies_are_called(client, bodies):
+    accsm, _plus3 = bodies
+    accsm.short_name = 'A<b>"&'
+    accsm.save()
+    WorkPlan.objects.filter(slug="itemized").update(title="<script>x</script> & 'co'")
+    html = client.get(reverse("workplans:annex")).content.decode()
+    assert "<script>x" not in html and "<b>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; &#x27;co&#x27;" in html
+    assert "A&lt;b&gt;&quot;&amp;" in html
+
+
 @pytest.mark.skipif(not pdf_available(), reason="PDF output (ReportLab, fonts) not installed")
 def test_annex_as_pdf(client, bodies):
     response = client.get(reverse("workplans:annex_body_pdf", args=["accsm"]))
