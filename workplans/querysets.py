@@ -98,6 +98,11 @@ class WorkPlanQuerySet(models.QuerySet):
         return self.select_related("body").annotate(report_pk=Subquery(latest.values("pk")[:1]))
 
 
+def every_plan(plans) -> bool:
+    """Whether `plans` (a queryset, or a list of ids) is a query of every plan."""
+    return isinstance(plans, models.QuerySet) and not (plans.query.where or plans.query.is_sliced)
+
+
 def project_counts(plans, as_of: date | None = None) -> list[tuple]:
     """Rows (plan id, status, adopted day, number of projects) for the projects of `plans` (a
     queryset or a list of ids), counted by the database in one query: a row per plan and
@@ -110,10 +115,7 @@ def project_counts(plans, as_of: date | None = None) -> list[tuple]:
     from .models import Project
 
     projects = Project.objects.all()
-    every_plan = isinstance(plans, models.QuerySet) and not (
-        plans.query.where or plans.query.is_sliced
-    )
-    if not every_plan:  # all of them: no need to join the plans
+    if not every_plan(plans):  # all of them: no need to join the plans
         projects = projects.filter(plan__in=plans)
     if as_of is not None:
         projects = projects.as_of(as_of)

@@ -15,11 +15,15 @@ from .querysets import (
     ProjectQuerySet,
     WorkPlanQuerySet,
     end_of,
+    every_plan,
     project_counts,
     stale_q,
     status_field,
 )
 from .statuses import COUNTED
+
+# Up to this many plans, their projects are counted by naming their ids (progress_of).
+MANY_PLANS = 5000
 
 
 @dataclass
@@ -118,8 +122,8 @@ def progress_of(
 ) -> list[PlanProgress]:
     """PlanProgress for plans read with `with_reports(as_of)` (a page of them, say): one
     aggregate query for their projects' counts, one for their reports' sources unless
-    `reports` (pk → report) holds them. `plans`: the same plans as a query, if at hand (the
-    database joins it faster than a long list of ids).
+    `reports` (pk → report) holds them. `plans`: the same plans as a query, if at hand: when
+    it is every plan, the counts need not name them.
     """
     if reports is None:
         reports = StatusReport.objects.select_related("plan", "meeting", "recorded_by").in_bulk(
@@ -132,8 +136,12 @@ def progress_of(
         for row in rows
         if (report := reports.get(row.report_pk))
     }
+    # Named by their ids, a few thousand at most, the plans' projects are counted from the
+    # (plan, status) index in its order; joined to a query of them, PostgreSQL hashes every
+    # project (81 → 33 ms for 1,000 plans of 200 projects).
+    named = plans is None or (len(counts) <= MANY_PLANS and not every_plan(plans))
     for plan_id, status, adopted_day, number in project_counts(
-        list(counts) if plans is None else plans, as_of
+        list(counts) if named else plans, as_of
     ):
         plan = counts[plan_id]
         if adopted_day is not None:
