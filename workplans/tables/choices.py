@@ -6,7 +6,7 @@ A form accepts any plan, but lists only the chosen body's plans, or every plan w
 are at most PLAN_OPTIONS: a list of a thousand plans helps nobody and costs a page its speed.
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 from django_filters import ChoiceFilter
@@ -18,8 +18,9 @@ from ..models import Country, WorkPlan
 PLAN_OPTIONS = 60
 
 
-@dataclass(frozen=True)
-class PlanChoice:
+class PlanChoice(NamedTuple):
+    """A plan as the filters list it (a tuple: a thousand are made per page)."""
+
     pk: int
     slug: str
     title: str
@@ -39,12 +40,8 @@ def plan_catalogue(plans: QuerySet[WorkPlan] | None = None) -> list[PlanChoice]:
     project tables' PLAN_ORDER)."""
     plans = WorkPlan.objects.all() if plans is None else plans
     rows = plans.order_by("body__position", "body__short_name", "-start_year", "title", "pk")
-    return [
-        PlanChoice(*values)
-        for values in rows.values_list(
-            "pk", "slug", "title", "title_vi", "body__code", "body__short_name"
-        )
-    ]
+    fields = ("pk", "slug", "title", "title_vi", "body__code", "body__short_name")
+    return list(map(PlanChoice._make, rows.values_list(*fields)))
 
 
 def countries() -> list[Country]:
