@@ -94,7 +94,13 @@ class Cells:
             "table": row.table,
         }
         content = self.render(**{name: given[name] for name in self.wanted})
-        return self.link(content, **given) if self.link else content
+        if not self.link:
+            return content
+        if self.link.attrs:  # attributes of its own beside href: django-tables2 draws it
+            return self.link(content, **given)
+        # LinkTransform's markup when its only attribute is the address.
+        href = self.link.compose_url(**given)
+        return content if href is None else format_html('<a href="{}">{}</a>', href, content)
 
 
 def _cells(table) -> list[Cells]:

@@ -273,6 +273,8 @@ def test_table_rows_drawn_by_the_tag_are_those_of_django_tables2s_template(
         # A choice field's label as the value; a value that cannot be read on some rows.
         label = tables.Column(accessor="status")
         area_title = tables.Column(accessor="priority_area__title")
+        # A link with an attribute of its own besides its address.
+        linked = tables.Column(accessor="code", linkify=True, attrs={"a": {"class": "x"}})
 
         class Meta(ProjectListTable.Meta):
             row_attrs = {"data-code": lambda record: record.code}
