@@ -321,3 +321,41 @@ def test_a_search_counts_its_matches_up_to_a_cap_and_says_there_are_more(
 
     # Only a search is counted up to the cap: a table without one is counted exactly.
     assert client.get("/projects/", {"sort": "code"}).context["table"].paginator.count == 24
+
+
+@pytest.mark.parametrize("sort", ["plan", "-plan"])
+@pytest.mark.parametrize("status", ["", "ongoing"])
+def test_a_broad_search_by_plan_pages_as_the_sorted_table_up_to_the_cap(
+    client, plans, monkeypatch, sort, status
+):
+    """Past the cap, PostgreSQL counts the plans' matches in order only as far as the page
+    (listing.walked_counts); each page is still that of the fully sorted table."""
+    from django.db import connection
+
+    from workplans.views import listing
+
+    monkeypatch.setattr(listing, "SEARCH_CAP", 6)
+    original = listing.GroupPaginator.__init__
+    monkeypatch.setattr(
+        listing.GroupPaginator,
+        "__init__",
+        lambda self, rows, per_page, **kw: original(self, rows, 4, **kw),
+    )
+    keys = PLAN_ORDER if sort == "plan" else [_reverse(key) for key in PLAN_ORDER]
+    matches = listed_projects().filter(code__icontains="x").order_by(*keys)
+    if status:
+        matches = matches.filter(status=status)
+    expected = [p.pk for p in stable(matches)]
+    walked = connection.vendor == "postgresql" and len(expected) > 6
+    shown = expected[:6] if walked else expected
+    seen, page = [], 1
+    while True:
+        params = {"q": "x", "sort": sort, "page": page, **({"status": status} if status else {})}
+        response = client.get("/projects/", params)
+        paginator = response.context["table"].paginator
+        assert paginator.capped == walked and paginator.count == len(shown)
+        seen += codes(response)
+        if page >= paginator.num_pages:
+            break
+        page += 1
+    assert seen == shown and page > 1

@@ -42,6 +42,11 @@ class CountedPaginator(Paginator):
         return self.known_count
 
 
+def capped_count(projects: QuerySet, cap: int) -> int:
+    """How many rows `projects` has, counted up to `cap` + 1 (no further)."""
+    return projects.order_by().values("pk")[: cap + 1].count()  # no columns to compute
+
+
 class CappedPaginator(Paginator):
     """A paginator that counts rows up to `cap`, and says whether there are more: a text
     search matching most of 200,000 projects would read each of them to count them exactly
@@ -54,8 +59,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        rows = self.projects.order_by().values("pk")  # no columns to compute
-        return rows[: self.cap + 1].count()
+        return capped_count(self.projects, self.cap)
 
     @property
     def count(self) -> int:
@@ -67,6 +71,29 @@ class CappedPaginator(Paginator):
         return self._counted > self.cap
 
 
+def walked_counts(projects: QuerySet, plans: list, needed: int) -> dict[int, int]:
+    """The rows of `projects` in each of `plans`, plan by plan in that order until `needed`
+    rows are counted (PostgreSQL: one recursive query, each step counting one plan's rows
+    through the plan's index): the pages up to there, without counting every row."""
+    matches, params = projects.order_by().values("plan_id").query.sql_with_params()
+    sql = f"""
+        WITH RECURSIVE walk (i, plan_id, n, total) AS (
+            SELECT 0, NULL::bigint, 0::bigint, 0::bigint
+            UNION ALL
+            SELECT w.i + 1, step.plan_id, step.n, w.total + step.n
+            FROM walk w CROSS JOIN LATERAL (
+                SELECT (%s::bigint[])[w.i + 1] AS plan_id,
+                    (SELECT COUNT(*) FROM ({matches}) m
+                     WHERE m.plan_id = (%s::bigint[])[w.i + 1]) AS n
+            ) step
+            WHERE w.total < %s AND w.i < %s
+        )
+        SELECT plan_id, n FROM walk WHERE i > 0 AND n > 0"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [plans, *params, plans, needed, len(plans)])
+        return dict(cursor.fetchall())
+
+
 class GroupPaginator(Paginator):
     """Pages of a table sorted by a value many rows share (their plan, their area's number):
     the database counts the rows of each value, and a page reads the rows of the values it
@@ -76,13 +103,25 @@ class GroupPaginator(Paginator):
     the values counted, sorted as the database sorts them, empty ones where it puts NULLs.
     """
 
-    def __init__(self, rows, per_page, *, field, reverse, groups=None, counts=None, **kw):
+    def __init__(self, rows, per_page, *, field, reverse, groups=None, counts=None, cap=None, **kw):
         super().__init__(rows, per_page, **kw)
         self.table = rows.table
         self.projects = rows.data.data  # the table's queryset, filtered and ordered
         self.field, self.reverse, self.known = field, reverse, groups
         if counts is not None:
             self.counts = counts  # known already (the overview of a country's list)
+        # A text search by plan, on PostgreSQL: counted up to `cap`; past it, each page
+        # counts the plans' rows in order only as far as that page (walked_counts).
+        self.cap = cap if groups is not None and connection.vendor == "postgresql" else None
+
+    @cached_property
+    def _counted(self) -> int | None:
+        return None if self.cap is None else capped_count(self.projects, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        """Whether more rows match than were counted (the page then says "more than")."""
+        return self.cap is not None and self._counted > self.cap
 
     @cached_property
     def counts(self) -> dict:
@@ -103,15 +142,18 @@ class GroupPaginator(Paginator):
 
     @property
     def count(self) -> int:
+        if self.cap is not None and self.capped:
+            return self.cap
         return sum(self.counts.values())
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
+        counts = walked_counts(self.projects, self.groups, top) if self.capped else self.counts
         first, shown, seen = None, [], 0
         for group in self.groups:
-            size = self.counts.get(group, 0)
+            size = counts.get(group, 0)
             if size and seen + size > bottom and seen < top:
                 first = seen if first is None else first
                 shown.append(group)
@@ -124,7 +166,8 @@ class GroupPaginator(Paginator):
         return Page(BoundRows(records, self.table), number, self)
 
 
-# A text search counts its matches up to this many (CappedPaginator): 400 pages of 25.
+# A text search counts its matches up to this many (CappedPaginator, GroupPaginator): 400
+# pages of 25.
 SEARCH_CAP = 10_000
 
 
@@ -138,12 +181,15 @@ def paginate(
 ) -> None:
     """Paginate `table`. Sorted by plan or by area, group by group (GroupPaginator): the
     plans through `plans` (their ids, in order), holding `counts` projects each if known.
-    Otherwise, the rows of a text search (`searched`) are counted up to SEARCH_CAP."""
+    The rows of a text search (`searched`) are counted up to SEARCH_CAP (by plan: on
+    PostgreSQL)."""
     sort = table.order_by[0] if table.order_by else ""
     name, reverse = sort.removeprefix("-"), sort.startswith("-")
     options: dict = {"per_page": per_page}
     if plans and name in BY_PLAN:
-        grouped = {"field": "plan_id", "groups": plans, "counts": counts}
+        grouped: dict = {"field": "plan_id", "groups": plans, "counts": counts}
+        if searched:
+            grouped["cap"] = SEARCH_CAP
         options.update(paginator_class=GroupPaginator, reverse=reverse, **grouped)
     elif name == "priority_area":
         options.update(paginator_class=GroupPaginator, reverse=reverse, field=AREA)
