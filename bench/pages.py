@@ -61,6 +61,8 @@ def pages(plan_slug: str, project_pk: int, country: str) -> list[Page]:
         ("?sort=lead_countries", PageFloor(order=LEAD_ORDER)),
         ("?sort=-year", PageFloor(order="p.year DESC")),
         ("?body=synthetic&sort=plan", PageFloor("b.code = %s", [SYNTHETIC])),
+        ("?sort=-priority_area", PageFloor(order="a.number DESC")),
+        (f"?lead_country={country}", PageFloor(LED_BY, [country])),
         (
             f"?lead_country={country}&status=planned",
             PageFloor(f"{LED_BY} AND p.status = %s", [country, "planned"]),
@@ -72,6 +74,8 @@ def pages(plan_slug: str, project_pk: int, country: str) -> list[Page]:
     ]
     searches = [
         ("?q=Activity 123", PageFloor(SEARCH, contains("Activity 123"))),
+        # Every row matches: counted up to 10,000, by plan only as far as the page.
+        ("?q=Synthetic", PageFloor(SEARCH, contains("Synthetic"))),
         ("?q=Synthetic&sort=lead_countries", PageFloor(SEARCH, contains("Synthetic"), LEAD_ORDER)),
     ]
     return [
