@@ -26,6 +26,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='project',
-            index=models.Index(fields=['status', 'id'], include=('plan',), name='workplans_project_status_plan'),
+            index=models.Index(fields=['status', 'id'], include=('plan', 'priority_area'), name='workplans_project_status_plan'),
         ),
     ]

@@ -112,7 +112,7 @@ class Project(models.Model):
             models.Index(fields=["plan", "status"], name="workplans_project_plan_status"),
             models.Index(fields=["title", "id"], name="workplans_project_title"),
             models.Index(fields=["code", "id"], name="workplans_project_code"),
-            # Sorts by year or status; with the plan (and area) beside each entry, PostgreSQL
+            # Sorts by year or status; with the plan and area beside each entry, PostgreSQL
             # counts a filtered table's rows per plan from the index alone (GroupPaginator).
             models.Index(
                 fields=["year", "id"],
@@ -120,7 +120,9 @@ class Project(models.Model):
                 name="workplans_project_year_plan",
             ),
             models.Index(
-                fields=["status", "id"], include=["plan"], name="workplans_project_status_plan"
+                fields=["status", "id"],
+                include=["plan", "priority_area"],
+                name="workplans_project_status_plan",
             ),
             models.Index(fields=["status_changed_at", "id"], name="workplans_project_updated"),
             models.Index(fields=["lead_key", "id"], name="workplans_project_lead_key"),
