@@ -181,15 +181,30 @@ class GroupPaginator(Paginator):
                 shown.append(group)
             seen += size
         start, size = bottom - (first or 0), top - bottom
-        if len(shown) > 2:  # small groups (plans of a few projects): read together
+        compound = connection.features.supports_slicing_ordering_in_compound
+        if len(shown) > 1 and compound:
+            # Each group's part in one query (UNION ALL): within one group the database walks
+            # an index in the table's order, where across groups it would sort them all.
+            parts = []
+            for index, group in enumerate(shown):
+                offset = start if index == 0 else 0
+                rows = self.projects.filter(self._within([group]))
+                parts.append(rows[offset : offset + size])
+            position = {group: index for index, group in enumerate(shown)}
+            records = list(parts[0].union(*parts[1:], all=True))
+            # In the groups' order, whatever order the database appended the parts in.
+            records.sort(key=lambda record: position[self._group_of(record)])
+            records = records[:size]
+        else:
             records = list(self.projects.filter(self._within(shown))[start : start + size])
-        else:  # one query each: the database walks an index within one group's rows
-            records = []
-            for group in shown:
-                wanted = size - len(records)
-                records += self.projects.filter(self._within([group]))[start : start + wanted]
-                start = 0
         return Page(BoundRows(records, self.table), number, self)
+
+    def _group_of(self, record):
+        """The record's value of the field the table is paged by (None if a link is empty)."""
+        value = record
+        for name in self.field.split("__"):
+            value = getattr(value, name, None) if value is not None else None
+        return value
 
     def _within(self, groups: list) -> Q:
         within = Q(**{f"{self.field}__in": [g for g in groups if g is not None]})
