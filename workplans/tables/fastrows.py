@@ -1,10 +1,11 @@
 """The project tables' export rows read as plain values: the same cells as the tables'
 value_<column> methods (exports.table_rows), without building a model instance per row.
 
-One query streams the rows' values as tuples; per chunk of rows, one more reads their lead
-countries. Each column is worked out over the whole chunk at once (a label looked up, a
-date converted), mostly by C loops (map, zip), not by Python code per cell. A table with a
-column this module does not know is exported the general way.
+One query streams the rows' values as tuples (sorted by plan: one per group of plans,
+byplan.py); per chunk of rows, one more reads their lead countries. Each column is worked
+out over the whole chunk at once (a label looked up, a date converted), mostly by C loops
+(map, zip), not by Python code per cell. A table with a column this module does not know is
+exported the general way.
 """
 
 import itertools
@@ -18,7 +19,7 @@ from django.utils import timezone
 from ..localize import localized
 from ..models import Country, Project
 from ..querysets import status_field
-from . import exports
+from . import byplan, exports
 from .exports import Chunk, ExportColumn
 from .projects import CountryProjectTable, ProjectListTable, ProjectTable
 
@@ -185,12 +186,14 @@ def fast_chunks(table, cols: list[ExportColumn]) -> Iterator[Chunk] | None:
     cells = _cells(status_field(data))
     if any(col.name not in cells for col in cols):
         return None
-    needed = sorted({field for col in cols for field in cells[col.name][0]} | {"pk"})
+    # The plan of each row too: byplan reads rows sorted by plan a few plans at a time.
+    needed = sorted({field for col in cols for field in cells[col.name][0]} | {"pk", "plan_id"})
     makers = [cells[col.name][1] for col in cols]
     leads = _LeadCountries(data.db) if any(col.name == "lead_countries" for col in cols) else None
 
     def generate() -> Iterator[Chunk]:
-        values = iter(exports.records(table, needed))
+        by_plan = byplan.records(data, needed, exports.CHUNK_SIZE)
+        values = iter(exports.records(table, needed) if by_plan is None else by_plan)
         while chunk := list(itertools.islice(values, exports.CHUNK_SIZE)):
             fields = dict(zip(needed, zip(*chunk, strict=True), strict=True))
             codes = leads.of(fields["pk"]) if leads is not None else ()

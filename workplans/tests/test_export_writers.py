@@ -42,7 +42,7 @@ from workplans.models import Country, PriorityArea, Project, StatusReport, WorkP
 from workplans.progress_rows import progress_rows
 from workplans.selectors import listed_projects, projects_led_by
 from workplans.services import project_set_status
-from workplans.tables import exports, fastrows, writers
+from workplans.tables import byplan, exports, fastrows, writers
 from workplans.tables.exports import (
     CONTENT_TYPES,
     FORMULA_STARTS,
@@ -359,8 +359,10 @@ def assert_same_xlsx(old_data: bytes, new_data: bytes, table) -> None:
 
 @pytest.fixture(params=["default", "small"])
 def chunking(request, monkeypatch):
-    """The default sizes, and sizes small enough that chunks and pieces end mid-data."""
+    """The default sizes, and sizes small enough that chunks, pieces and groups of plans
+    (byplan) end mid-data."""
     if request.param == "small":
+        monkeypatch.setattr(byplan, "GROUP_ROWS", 5)
         monkeypatch.setattr(exports, "CHUNK_SIZE", 7)
         monkeypatch.setattr(writers, "LINES_PER_CHUNK", 3)
     return request.param
