@@ -2,22 +2,25 @@
 value_<column> methods (exports.table_rows), without building a model instance per row.
 
 One query streams the rows' values as tuples (sorted by plan: one per group of plans,
-byplan.py); per chunk of rows, one more reads their lead countries. Each column is worked
-out over the whole chunk at once (a label looked up, a date converted), mostly by C loops
-(map, zip), not by Python code per cell. A table with a column this module does not know is
-exported the general way.
+byplan.py); the plans' titles and bodies and the areas' numbers are not joined to each row
+but read once per export, by id; per chunk of rows, one query reads their lead countries. Each
+column is worked out over the whole chunk at once (a label looked up, a date converted),
+mostly by C loops (map, zip), not by Python code per cell. A table with a column this module
+does not know is exported the general way.
 """
 
 import itertools
+import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..localize import localized
-from ..models import Country, Project
+from ..models import Country, PriorityArea, Project, WorkPlan
 from ..querysets import status_field
 from . import byplan, exports
 from .exports import Chunk, ExportColumn
@@ -44,6 +47,24 @@ class _Titles(dict):
         return title
 
 
+class _ById(dict):
+    """id -> what rows show of their plan or priority area: all read when first needed, then
+    any added since (one query each time), so that the rows' query joins neither."""
+
+    def __init__(self, read: Callable[[Collection[int] | None], Iterable[tuple[int, Any]]]):
+        super().__init__()
+        self.read, self.complete = read, False
+
+    def of(self, ids: Sequence[int | None]) -> list:
+        if not self.complete:
+            self.update(self.read(None))
+            self.complete = True
+        missing = {pk for pk in set(ids).difference(self) if pk is not None}
+        if missing:
+            self.update(self.read(missing))
+        return list(map(self.get, ids))
+
+
 def _field(name: str) -> tuple[tuple[str, ...], Maker]:
     """A column that shows a field as it is: an empty value is an empty cell (None)."""
 
@@ -56,44 +77,57 @@ def _field(name: str) -> tuple[tuple[str, ...], Maker]:
     return (name,), make
 
 
-def _cells(status: str) -> dict[str, tuple[tuple[str, ...], Maker]]:
+def _cells(status: str, using: str) -> dict[str, tuple[tuple[str, ...], Maker]]:
     """Per column: the values_list() fields it needs, and its cells from the chunk's fields
     and lead countries. Labels are translated once, here, in the language of the request."""
     labels = {value: str(label) for value, label in Project.Status.choices}
     titles = _Titles()
     zone = timezone.get_current_timezone()
 
-    def plan(fields: Fields, leads) -> Sequence:
-        return list(
-            map(
-                titles.__getitem__,
-                zip(fields["plan__title"], fields["plan__title_vi"], strict=True),
-            )
-        )
+    def read_plans(ids: Collection[int] | None) -> Iterator[tuple[int, tuple]]:
+        plans = WorkPlan.objects.using(using)
+        if ids is not None:
+            plans = plans.filter(pk__in=ids)
+        for pk, title, title_vi, body in plans.values_list(
+            "pk", "title", "title_vi", "body__short_name"
+        ):
+            # The plan's title in the active language; an empty short name, an empty cell.
+            yield pk, (titles[title, title_vi], body or None)
 
-    # A language that reads no Vietnamese title (localized's rule) needs only the titles.
-    plan_cells: tuple[tuple[str, ...], Maker]
-    if localized(_Plan("", "vi"), "title") != "vi":
-        plan_cells = (("plan__title",), lambda fields, leads: fields["plan__title"])
-    else:
-        plan_cells = (("plan__title", "plan__title_vi"), plan)
+    def read_areas(ids: Collection[int] | None) -> Iterable[tuple[int, int]]:
+        areas = PriorityArea.objects.using(using)
+        return (areas if ids is None else areas.filter(pk__in=ids)).values_list("pk", "number")
+
+    plans, areas = _ById(read_plans), _ById(read_areas)
 
     def day(fields: Fields, leads) -> Sequence:
         # timezone.localdate() of each moment, in the zone of the request
         return [None if at is None else at.astimezone(zone).date() for at in fields["last_update"]]
 
     return {
-        "body": _field("plan__body__short_name"),
-        "plan": plan_cells,
+        "body": (
+            ("plan_id",),
+            lambda fields, leads: list(map(_SECOND, plans.of(fields["plan_id"]))),
+        ),
+        "plan": (
+            ("plan_id",),
+            lambda fields, leads: list(map(_FIRST, plans.of(fields["plan_id"]))),
+        ),
         "code": _field("code"),
         "title": _field("title"),
         "lead_countries": ((), lambda fields, leads: leads),
-        "priority_area": _field("priority_area__number"),
+        "priority_area": (
+            ("priority_area_id",),
+            lambda fields, leads: areas.of(fields["priority_area_id"]),
+        ),
         "year": _field("year"),
         "status": ((status,), lambda fields, leads: list(map(labels.__getitem__, fields[status]))),
         "status_changed_at": (("last_update",), day),
         "last_update": (("last_update",), day),
     }
+
+
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 
 # A chunk's projects are read by ranges of ids (an index range scan each) when they fall in
@@ -183,7 +217,7 @@ def fast_chunks(table, cols: list[ExportColumn]) -> Iterator[Chunk] | None:
         return None
     if not isinstance(data, QuerySet) or data.model is not Project:
         return None
-    cells = _cells(status_field(data))
+    cells = _cells(status_field(data), data.db)
     if any(col.name not in cells for col in cols):
         return None
     # The plan of each row too: byplan reads rows sorted by plan a few plans at a time.

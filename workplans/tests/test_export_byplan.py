@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from workplans.models import Project, WorkPlan
+from workplans.models import PriorityArea, Project, WorkPlan
 from workplans.selectors import listed_projects, projects_led_by
 from workplans.services import project_set_status
 from workplans.tables import byplan, exports, fastrows
@@ -157,3 +157,19 @@ def test_the_plans_come_in_the_catalogues_order(scattered):
 
     plans = WorkPlan.objects.order_by(*byplan.PLANS_ORDER).values_list("pk", flat=True)
     assert list(plans) == [plan.pk for plan in plan_catalogue()]
+
+
+def test_an_area_added_during_an_export_is_read(scattered, monkeypatch):
+    """Plans and areas are read once, when first needed, then any the rows name since."""
+    monkeypatch.setattr(byplan, "GROUP_ROWS", 5)
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 5)
+    table = listed(None, {})
+    cols = columns(table)
+    rows = fastrows.fast_rows(table, cols)
+    first = [next(rows) for _ in range(5)]
+    last = WorkPlan.objects.get(pk=table.data.data.last().plan_id)
+    area = PriorityArea.objects.create(plan=last, number=77, title="Late")
+    last.projects.update(priority_area=area)
+    rest = list(rows)
+    assert first + rest == list(table_rows(table, cols))
+    assert 77 in [row[5] for row in rest]  # the area's number
