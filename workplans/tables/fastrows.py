@@ -11,7 +11,6 @@ does not know is exported the general way.
 
 import itertools
 import operator
-from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -149,10 +148,24 @@ def _ranges(ids: Sequence[int]) -> list[tuple[int, int]]:
     return ranges
 
 
+class _Joined(dict):
+    """A project's lead countries (their ids) -> their codes in the tables' order, "JP; VN",
+    worked out once per set of countries. KeyError: a country not yet read."""
+
+    def __init__(self, codes: dict[int, str], ranks: dict[int, int]):
+        super().__init__()
+        self.codes, self.ranks = codes, ranks  # country -> its code, its place in the order
+
+    def __missing__(self, key: tuple[int, ...]) -> str:
+        joined = "; ".join(map(self.codes.__getitem__, sorted(key, key=self.ranks.__getitem__)))
+        self[key] = joined
+        return joined
+
+
 class _LeadCountries:
     """The lead countries' codes of a chunk's projects, "VN; JP", in the order the tables
     list them: one query per chunk for the pairs (project, country), the codes and their
-    order from the countries read once per export."""
+    order from the countries read once per export, each set of countries joined once."""
 
     def __init__(self, using: str):
         self.connection = connections[using]
@@ -161,15 +174,14 @@ class _LeadCountries:
         self.project = quote(through.get_field("project").column)
         country, table = quote(through.get_field("country").column), quote(through.db_table)
         self.select = f"SELECT {self.project}, {country} FROM {table} WHERE "
-        self.codes: dict[int, str] = {}  # country -> its code
-        self.ranks: dict[int, int] = {}  # country -> its place in the tables' order
+        self.joined = _Joined({}, {})
 
     def _read_countries(self) -> None:
         countries = Country.objects.using(self.connection.alias).values_list("pk", "code", "name")
         # The tables' order of a row's leads (querysets.leads_of): by name, then code.
         ordered = sorted(countries, key=lambda country: (country[2], country[1]))
-        self.codes = {pk: code for pk, code, _ in ordered}
-        self.ranks = {pk: rank for rank, (pk, _, _) in enumerate(ordered)}
+        codes = {pk: code for pk, code, _ in ordered}
+        self.joined = _Joined(codes, {pk: rank for rank, (pk, _, _) in enumerate(ordered)})
 
     def _pairs(self, ids: Sequence[int]) -> list[tuple[int, int]]:
         """(project, country) for each of these projects' lead countries, and maybe for a
@@ -197,16 +209,13 @@ class _LeadCountries:
         return list(map(codes.get, ids, itertools.repeat("")))
 
     def _codes(self, pairs: list[tuple[int, int]]) -> dict[int, str]:
-        led = defaultdict(list)
-        for project, country in pairs:
-            led[project].append(country)
-        code, rank = self.codes.__getitem__, self.ranks.__getitem__
-        return {
-            project: code(countries[0])
-            if len(countries) == 1
-            else "; ".join(map(code, sorted(countries, key=rank)))
-            for project, countries in led.items()
-        }
+        led: dict[int, tuple[int, ...]] = {}
+        for project, country in pairs:  # tuples, not lists: half the time
+            if project in led:
+                led[project] += (country,)
+            else:
+                led[project] = (country,)
+        return dict(zip(led, map(self.joined.__getitem__, led.values()), strict=True))
 
 
 def fast_chunks(table, cols: list[ExportColumn]) -> Iterator[Chunk] | None:
