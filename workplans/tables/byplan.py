@@ -10,7 +10,7 @@ their order are those of the one query, and no more than a group is held in memo
 
 import itertools
 import operator
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Count, QuerySet
 
@@ -75,14 +75,17 @@ def records(data: QuerySet, fields: list[str], chunk_size: int) -> Iterator[tupl
     plain = data.prefetch_related(None).values_list(*fields).order_by(*within)
     plan_of = operator.itemgetter(fields.index("plan_id"))
 
-    def generate() -> Iterator[tuple]:
+    def blocks() -> Iterator[Iterable[tuple]]:
         for group in cut:
-            rows = plain.filter(plan__in=group).iterator(chunk_size=chunk_size)
-            if len(group) == 1:
-                yield from rows
+            rows = plain.filter(plan__in=group)
+            if len(group) == 1:  # a plan of any size: streamed
+                yield rows.iterator(chunk_size=chunk_size)
                 continue
-            blocks = {plan: list(block) for plan, block in itertools.groupby(rows, plan_of)}
+            # Fewer than 2 × GROUP_ROWS rows: fetched at once, not through a server-side
+            # cursor (which, outside a transaction, stores every row before the first comes).
+            plans = {plan: list(block) for plan, block in itertools.groupby(rows, plan_of)}
             for plan in group:
-                yield from blocks.pop(plan, ())
+                yield plans.pop(plan, ())
 
-    return generate()
+    # The rows pulled one by one in C, block after block.
+    return itertools.chain.from_iterable(blocks())
