@@ -11,11 +11,13 @@ import inspect
 import itertools
 import operator
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -217,6 +219,23 @@ class Chunk(NamedTuple):
         """Rows start to stop (not included)."""
         stop = min(stop, self.size)
         return Chunk(max(stop - start, 0), [column[start:stop] for column in self.columns])
+
+
+@contextmanager
+def snapshot(using: str):
+    """On PostgreSQL, one REPEATABLE READ, read-only transaction around an export: its rows
+    come in several queries (groups of plans, each chunk's lead countries), and all of them
+    then read the data as it was at the first, whatever is written meanwhile (a project
+    moved to another plan is neither missed nor listed twice). Elsewhere, or within a
+    transaction already, the queries run as they come."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
 
 
 def chunks(table: Table, cols: list[ExportColumn]) -> Iterator[Chunk]:

@@ -235,12 +235,13 @@ def fast_chunks(table, cols: list[ExportColumn]) -> Iterator[Chunk] | None:
     leads = _LeadCountries(data.db) if any(col.name == "lead_countries" for col in cols) else None
 
     def generate() -> Iterator[Chunk]:
-        by_plan = byplan.records(data, needed, exports.CHUNK_SIZE)
-        values = iter(exports.records(table, needed) if by_plan is None else by_plan)
-        while chunk := list(itertools.islice(values, exports.CHUNK_SIZE)):
-            fields = dict(zip(needed, zip(*chunk, strict=True), strict=True))
-            codes = leads.of(fields["pk"]) if leads is not None else ()
-            yield Chunk(len(chunk), [make(fields, codes) for make in makers])
+        with exports.snapshot(data.db):  # every query of the export, one view of the data
+            by_plan = byplan.records(data, needed, exports.CHUNK_SIZE)
+            values = iter(exports.records(table, needed) if by_plan is None else by_plan)
+            while chunk := list(itertools.islice(values, exports.CHUNK_SIZE)):
+                fields = dict(zip(needed, zip(*chunk, strict=True), strict=True))
+                codes = leads.of(fields["pk"]) if leads is not None else ()
+                yield Chunk(len(chunk), [make(fields, codes) for make in makers])
 
     return generate()
 
