@@ -2,7 +2,7 @@
 
 Run by bench/run.py (`.venv/bin/python -m bench.run`) once the data is generated. Each page
 is fetched in-process by Django's test client, a Secretariat user logged in: one warm-up,
-one run with the queries captured (their count, and the row query for EXPLAIN), then three
+one run with the queries captured (their count, and the row query for EXPLAIN), then seven
 timed runs without capture (median). A page whose warm-up takes over 15 s is timed by the
 captured run alone.
 
@@ -42,6 +42,9 @@ from bench.sql import (
 )
 
 SLOW_WARMUP = 15.0
+# Timed runs of a page (their median is its figure): this machine's speed varies from one
+# request to the next by a third: of three runs, two slow ones made the figure.
+TIMED_RUNS = 7
 EXPLAIN_LINES = 15
 
 
@@ -210,7 +213,7 @@ def measure(client, page: Page, *, pdf: bool) -> None:
     times = [captured_time]  # a slow page is timed once, with its queries captured
     if warmup <= SLOW_WARMUP:
         times = []
-        for _ in range(3):
+        for _ in range(TIMED_RUNS):
             started = time.perf_counter()
             fetch(client, page.path)
             times.append(time.perf_counter() - started)
@@ -225,7 +228,8 @@ def measure(client, page: Page, *, pdf: bool) -> None:
     goal += f"≤ {MAX_QUERIES} q"
     value = f"{ms(median)}, {queries} q" + ("" if ok_status else f", HTTP {response.status_code}")
     print(
-        f"{page.name:45} {response.status_code}  {ms(median):>9} ({'median of 3' if runs == 3 else '1 run'})  "
+        f"{page.name:45} {response.status_code}  {ms(median):>9} "
+        f"({f'median of {runs}' if runs > 1 else '1 run'})  "
         f"{queries:3} queries  {size:>10,} bytes"
         + (f"  floor {ms(floor)} ({ratio(median, floor)})" if floor else "")
         + f"  goal {goal} {mark(ok_status and ok_queries and ok_time)}",
