@@ -111,6 +111,10 @@ def area_counts(projects: QuerySet) -> dict:
         return {number: int(n) for number, n in cursor.fetchall()}
 
 
+# A page spanning at most this many groups reads each group's part on its own (UNION ALL).
+UNION_GROUPS = 3
+
+
 class GroupPaginator(Paginator):
     """Pages of a table sorted by a value many rows share (their plan, their area's number):
     the database counts the rows of each value, and a page reads the rows of the values it
@@ -182,9 +186,10 @@ class GroupPaginator(Paginator):
             seen += size
         start, size = bottom - (first or 0), top - bottom
         compound = connection.features.supports_slicing_ordering_in_compound
-        if len(shown) > 1 and compound:
+        if 1 < len(shown) <= UNION_GROUPS and compound:
             # Each group's part in one query (UNION ALL): within one group the database walks
-            # an index in the table's order, where across groups it would sort them all.
+            # an index in the table's order, where across large groups it would sort them all.
+            # A page of more, smaller groups (plans of a few projects) has few rows to sort.
             parts = []
             for index, group in enumerate(shown):
                 offset = start if index == 0 else 0
