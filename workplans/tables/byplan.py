@@ -40,7 +40,7 @@ def groups(data: QuerySet) -> list[list[int]] | None:
     order = tuple(data.query.order_by)
     if order not in (ASCENDING, DESCENDING):
         return None
-    # One index-only scan where nothing is filtered (COUNT(*), as listing.GroupPaginator).
+    # One index-only scan where nothing is filtered (COUNT(*), as paging.GroupPaginator).
     counts = dict(data.order_by().values_list("plan_id").annotate(n=Count("*")))
     plans = WorkPlan.objects.using(data.db).order_by(*PLANS_ORDER).values_list("pk", flat=True)
     ordered = [plan for plan in plans.iterator() if plan in counts]

@@ -18,7 +18,7 @@ def shown_status(record: Project) -> str:
     return getattr(record, "status_then", record.status)
 
 
-# The number of a project's priority area: shown, sorted by, paged by (views.listing).
+# The number of a project's priority area: shown, sorted by, paged by (views.paging).
 AREA = "priority_area__number"
 
 
@@ -110,7 +110,7 @@ class ProjectListTable(ProjectTable):
     """Projects across plans (or within one, with body and plan excluded): the filtered table."""
 
     # By body or by plan: the plans in the dashboard's order, each plan's projects by code
-    # (views.listing pages through them plan by plan, without sorting every row).
+    # (views.paging pages through them plan by plan, without sorting every row).
     body = tables.Column(
         verbose_name=_("Body"), accessor="plan__body__short_name", order_by=PLAN_ORDER
     )

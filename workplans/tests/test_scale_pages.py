@@ -56,9 +56,9 @@ def codes(response) -> list[int]:
 def test_a_page_by_plan_is_the_page_of_the_sorted_table(
     client, plans, sort, status, union, monkeypatch
 ):
-    from workplans.views import listing
+    from workplans.views import paging
 
-    monkeypatch.setattr(listing, "UNION_GROUPS", union)
+    monkeypatch.setattr(paging, "UNION_GROUPS", union)
     params = {"per_page": 25}
     if sort:
         params["sort"] = sort
@@ -72,13 +72,13 @@ def test_a_page_by_plan_is_the_page_of_the_sorted_table(
     expected = [p.pk for p in stable(expected)]
     # Pages of 25 hold everything at once: cut them smaller to cross plans mid-page.
     seen, page = [], 1
-    original = listing.GroupPaginator.__init__
+    original = paging.GroupPaginator.__init__
 
     def small_pages(self, rows, per_page, **kwargs):
         original(self, rows, 5, **kwargs)
 
     try:
-        listing.GroupPaginator.__init__ = small_pages
+        paging.GroupPaginator.__init__ = small_pages
         while True:
             response = client.get("/projects/", {**params, "page": page})
             table = response.context["table"]
@@ -89,7 +89,7 @@ def test_a_page_by_plan_is_the_page_of_the_sorted_table(
                 break
             page += 1
     finally:
-        listing.GroupPaginator.__init__ = original
+        paging.GroupPaginator.__init__ = original
     assert seen == expected
     assert len(seen) == len(set(seen)) and page > 1
 
@@ -305,9 +305,9 @@ def test_table_rows_drawn_by_the_tag_are_those_of_django_tables2s_template(
 def test_a_search_counts_its_matches_up_to_a_cap_and_says_there_are_more(
     client, plans, monkeypatch
 ):
-    from workplans.views import listing
+    from workplans.views import paging
 
-    monkeypatch.setattr(listing, "SEARCH_CAP", 10)
+    monkeypatch.setattr(paging, "SEARCH_CAP", 10)
     broad = client.get("/projects/", {"q": "x", "sort": "code"})
     paginator = broad.context["table"].paginator
     assert paginator.capped and paginator.count == 10 and paginator.num_pages == 1
@@ -333,15 +333,15 @@ def test_a_broad_search_by_plan_pages_as_the_sorted_table_up_to_the_cap(
     client, plans, monkeypatch, sort, status
 ):
     """Past the cap, PostgreSQL counts the plans' matches in order only as far as the page
-    (listing.walked_counts); each page is still that of the fully sorted table."""
+    (paging.walked_counts); each page is still that of the fully sorted table."""
     from django.db import connection
 
-    from workplans.views import listing
+    from workplans.views import paging
 
-    monkeypatch.setattr(listing, "SEARCH_CAP", 6)
-    original = listing.GroupPaginator.__init__
+    monkeypatch.setattr(paging, "SEARCH_CAP", 6)
+    original = paging.GroupPaginator.__init__
     monkeypatch.setattr(
-        listing.GroupPaginator,
+        paging.GroupPaginator,
         "__init__",
         lambda self, rows, per_page, **kw: original(self, rows, 4, **kw),
     )

@@ -22,7 +22,7 @@ from ..selectors import countries_status, projects_led_by
 from ..tables import exports
 from ..tables.filters import CountryProjectFilter
 from ..tables.projects import CountryProjectTable
-from . import listing
+from . import listing, paging
 
 
 def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> HttpResponseBase:
@@ -53,7 +53,7 @@ def _country_page(request: HttpRequest, country: Country, *, mine: bool) -> Http
 
     # Unfiltered, the pages' counts per plan are the overview's.
     counts = None if described else overview.counts
-    listing.paginate(request, table, filterset.page_size, [p.pk for p in overview.plans], counts)
+    paging.paginate(request, table, filterset.page_size, [p.pk for p in overview.plans], counts)
     context = {
         "country": country,
         "mine": mine,

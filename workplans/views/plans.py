@@ -27,7 +27,7 @@ from ..selectors import (
 )
 from ..tables.projects import ProjectTable
 from ..targets import all_milestones, all_targets, milestone_rows
-from .listing import CountedPaginator
+from .paging import CountedPaginator
 
 
 @readable

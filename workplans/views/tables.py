@@ -18,7 +18,7 @@ from ..selectors import listed_projects
 from ..tables import exports
 from ..tables.filters import PlanFilter, ProjectFilter
 from ..tables.projects import ProgressTable, ProjectListTable
-from . import listing
+from . import listing, paging
 
 # Rows of the progress table per page (its exports hold them all).
 PROGRESS_ROWS = 25
@@ -68,7 +68,7 @@ def project_list(request: HttpRequest, slug: str | None = None) -> HttpResponseB
 
     searched = valid and bool(filterset.form.cleaned_data.get("q"))
     plans = [p.pk for p in filterset.catalogue]
-    listing.paginate(request, table, filterset.page_size, plans, searched=searched)
+    paging.paginate(request, table, filterset.page_size, plans, searched=searched)
     context = {
         "plan": plan,
         "filter": filterset,
@@ -105,7 +105,7 @@ def progress_table(request: HttpRequest) -> HttpResponseBase:
         return listing.export(request, table, filterset, export_format, export)
 
     # A page of rows at a time; the sums (each body's, and all) above, whatever the page.
-    listing.paginate(request, table, PROGRESS_ROWS)
+    paging.paginate(request, table, PROGRESS_ROWS)
     sums = [row for row in rows if row.kind != "plan"]
     context = {
         "filter": filterset,

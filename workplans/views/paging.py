@@ -1,0 +1,238 @@
+"""How the table pages are paged: by groups of rows that share a plan or an area
+(GroupPaginator), with a known count (CountedPaginator), or counting a text search's
+matches only up to a cap (CappedPaginator); `paginate` chooses."""
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils.functional import cached_property
+from django_tables2.rows import BoundRows
+from django_tables2.tables import Table
+
+from ..models import PriorityArea
+from ..tables.projects import AREA, BY_PLAN
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are (known from the figures): no COUNT query."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = count
+
+    @property
+    def count(self) -> int:
+        return self.known_count
+
+
+def capped_count(projects: QuerySet, cap: int) -> int:
+    """How many rows `projects` has, counted up to `cap` + 1 (no further)."""
+    return projects.order_by().values("pk")[: cap + 1].count()  # no columns to compute
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts rows up to `cap`, and says whether there are more: a text
+    search matching most of 200,000 projects would read each of them to count them exactly
+    (its index finds the matches, it does not count them), to offer pages nobody reads."""
+
+    def __init__(self, rows, per_page, *, cap: int, **kwargs):
+        super().__init__(rows, per_page, **kwargs)
+        self.projects = rows.data.data  # the table's queryset, filtered and ordered
+        self.cap = cap
+
+    @cached_property
+    def _counted(self) -> int:
+        return capped_count(self.projects, self.cap)
+
+    @property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        """Whether more rows match than were counted (the page then says "more than")."""
+        return self._counted > self.cap
+
+
+def walked_counts(projects: QuerySet, plans: list, needed: int) -> dict[int, int]:
+    """The rows of `projects` in each of `plans`, plan by plan in that order until `needed`
+    rows are counted (PostgreSQL: one recursive query, each step counting one plan's rows
+    through the plan's index): the pages up to there, without counting every row."""
+    matches, params = projects.order_by().values("plan_id").query.sql_with_params()
+    sql = f"""
+        WITH RECURSIVE walk (i, plan_id, n, total) AS (
+            SELECT 0, NULL::bigint, 0::bigint, 0::bigint
+            UNION ALL
+            SELECT w.i + 1, step.plan_id, step.n, w.total + step.n
+            FROM walk w CROSS JOIN LATERAL (
+                SELECT (%s::bigint[])[w.i + 1] AS plan_id,
+                    (SELECT COUNT(*) FROM ({matches}) m
+                     WHERE m.plan_id = (%s::bigint[])[w.i + 1]) AS n
+            ) step
+            WHERE w.total < %s AND w.i < %s
+        )
+        SELECT plan_id, n FROM walk WHERE i > 0 AND n > 0"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [plans, *params, plans, needed, len(plans)])
+        return dict(cursor.fetchall())
+
+
+def area_counts(projects: QuerySet) -> dict:
+    """Area number → how many of `projects` are in an area of that number (None: no area).
+    Counted per area first, from the index on the area, then added up by number: joining
+    every project to its area to count by number costs twice as much."""
+    per_area = projects.order_by().values("priority_area_id").annotate(n=Count("*"))
+    sql, params = per_area.query.sql_with_params()
+    areas = PriorityArea._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.number, SUM(c.n) FROM ({sql}) c"
+            f" LEFT JOIN {areas} a ON a.id = c.priority_area_id GROUP BY a.number",
+            params,
+        )
+        return {number: int(n) for number, n in cursor.fetchall()}
+
+
+# A page spanning at most this many groups reads each group's part on its own (UNION ALL).
+UNION_GROUPS = 3
+
+
+class GroupPaginator(Paginator):
+    """Pages of a table sorted by a value many rows share (their plan, their area's number):
+    the database counts the rows of each value, and a page reads the rows of the values it
+    falls in, in the table's own order, instead of sorting every row to find them.
+
+    `groups`: the values in the table's order (plans: tables.projects.PLAN_ORDER); by default
+    the values counted, sorted as the database sorts them, empty ones where it puts NULLs.
+    """
+
+    def __init__(self, rows, per_page, *, field, reverse, groups=None, counts=None, **kw):
+        cap, empty = kw.pop("cap", None), kw.pop("empty", None)
+        super().__init__(rows, per_page, **kw)
+        self.table = rows.table
+        self.projects = rows.data.data  # the table's queryset, filtered and ordered
+        self.field, self.reverse, self.known = field, reverse, groups
+        # The rows of the empty group (None), by a lookup an index serves if there is one.
+        self.empty = empty or f"{field}__isnull"
+        if counts is not None:
+            self.counts = counts  # known already (the overview of a country's list)
+        # A text search by plan, on PostgreSQL: counted up to `cap`; past it, each page
+        # counts the plans' rows in order only as far as that page (walked_counts).
+        self.cap = cap if groups is not None and connection.vendor == "postgresql" else None
+
+    @cached_property
+    def _counted(self) -> int | None:
+        return None if self.cap is None else capped_count(self.projects, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        """Whether more rows match than were counted (the page then says "more than")."""
+        return self.cap is not None and self._counted > self.cap
+
+    @cached_property
+    def counts(self) -> dict:
+        if self.field == AREA:
+            return area_counts(self.projects)
+        # COUNT(*), not COUNT(id): PostgreSQL counts from an index alone, half the time.
+        per_group = self.projects.order_by().values_list(self.field).annotate(n=Count("*"))
+        return dict(per_group)
+
+    @cached_property
+    def groups(self) -> list:
+        if self.known is not None:
+            groups = list(self.known)
+        else:
+            values = sorted(value for value in self.counts if value is not None)
+            empty = [None] if None in self.counts else []
+            largest = connection.features.nulls_order_largest
+            groups = values + empty if largest else empty + values
+        return groups[::-1] if self.reverse else groups
+
+    @property
+    def count(self) -> int:
+        if self.cap is not None and self.capped:
+            return self.cap
+        return sum(self.counts.values())
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        counts = walked_counts(self.projects, self.groups, top) if self.capped else self.counts
+        first, shown, seen = None, [], 0
+        for group in self.groups:
+            size = counts.get(group, 0)
+            if size and seen + size > bottom and seen < top:
+                first = seen if first is None else first
+                shown.append(group)
+            seen += size
+        start, size = bottom - (first or 0), top - bottom
+        compound = connection.features.supports_slicing_ordering_in_compound
+        if 1 < len(shown) <= UNION_GROUPS and compound:
+            # Each group's part in one query (UNION ALL): within one group the database walks
+            # an index in the table's order, where across large groups it would sort them all.
+            # A page of more, smaller groups (plans of a few projects) has few rows to sort.
+            parts = []
+            for index, group in enumerate(shown):
+                offset = start if index == 0 else 0
+                rows = self.projects.filter(self._within([group]))
+                parts.append(rows[offset : offset + size])
+            position = {group: index for index, group in enumerate(shown)}
+            records = list(parts[0].union(*parts[1:], all=True))
+            # In the groups' order, whatever order the database appended the parts in.
+            records.sort(key=lambda record: position[self._group_of(record)])
+            records = records[:size]
+        else:
+            records = list(self.projects.filter(self._within(shown))[start : start + size])
+        return Page(BoundRows(records, self.table), number, self)
+
+    def _group_of(self, record):
+        """The record's value of the field the table is paged by (None if a link is empty)."""
+        value = record
+        for name in self.field.split("__"):
+            value = getattr(value, name, None) if value is not None else None
+        return value
+
+    def _within(self, groups: list) -> Q:
+        within = Q(**{f"{self.field}__in": [g for g in groups if g is not None]})
+        if None in groups:
+            within |= Q(**{self.empty: True})
+        return within
+
+
+# A text search counts its matches up to this many (CappedPaginator, GroupPaginator): 400
+# pages of 25.
+SEARCH_CAP = 10_000
+
+
+def paginate(
+    request: HttpRequest,
+    table: Table,
+    per_page: int,
+    plans: list[int] | None = None,
+    counts: dict[int, int] | None = None,
+    searched: bool = False,
+) -> None:
+    """Paginate `table`. Sorted by plan or by area, group by group (GroupPaginator): the
+    plans through `plans` (their ids, in order), holding `counts` projects each if known.
+    The rows of a text search (`searched`) are counted up to SEARCH_CAP (by plan: on
+    PostgreSQL)."""
+    sort = table.order_by[0] if table.order_by else ""
+    name, reverse = sort.removeprefix("-"), sort.startswith("-")
+    options: dict = {"per_page": per_page}
+    if plans and name in BY_PLAN:
+        grouped: dict = {"field": "plan_id", "groups": plans, "counts": counts}
+        if searched:
+            grouped["cap"] = SEARCH_CAP
+        options.update(paginator_class=GroupPaginator, reverse=reverse, **grouped)
+    elif name == "priority_area":
+        # No area number: no area (priority_area_id IS NULL, which its index finds).
+        empty = "priority_area__isnull"
+        options.update(paginator_class=GroupPaginator, reverse=reverse, field=AREA, empty=empty)
+    elif searched:
+        options.update(paginator_class=CappedPaginator, cap=SEARCH_CAP)
+    try:
+        table.paginate(page=request.GET.get("page", 1), **options)
+    except (EmptyPage, PageNotAnInteger):
+        table.paginate(page=1, **options)
