@@ -54,9 +54,11 @@ class ProjectTable(tables.Table):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Cells that many rows share, drawn once per table: by status, by lead countries.
+        # Cells that many rows share, drawn once per table: by status, by lead countries;
+        # plans' addresses (ProjectListTable.plan_url).
         self._statuses: dict[str, str] = {}
         self._leads: dict[str, str] = {}
+        self._plan_urls: dict[int, str] = {}
 
     def render_lead_countries(self, record):
         key = getattr(record, "leads", None)
@@ -134,10 +136,9 @@ class ProjectListTable(ProjectTable):
 
     def plan_url(self, plan) -> str:
         """A plan's address, worked out once per table (a page holds few plans)."""
-        urls = self.__dict__.setdefault("_plan_urls", {})
-        if plan.pk not in urls:
-            urls[plan.pk] = plan.get_absolute_url()
-        return urls[plan.pk]
+        if plan.pk not in self._plan_urls:
+            self._plan_urls[plan.pk] = plan.get_absolute_url()
+        return self._plan_urls[plan.pk]
 
     def value_plan(self, value):
         return str(value)

@@ -107,8 +107,19 @@ class GroupPaginator(Paginator):
     the values counted, sorted as the database sorts them, empty ones where it puts NULLs.
     """
 
-    def __init__(self, rows, per_page, *, field, reverse, groups=None, counts=None, **kw):
-        cap, empty = kw.pop("cap", None), kw.pop("empty", None)
+    def __init__(
+        self,
+        rows,
+        per_page,
+        *,
+        field,
+        reverse,
+        groups=None,
+        counts=None,
+        cap=None,
+        empty=None,
+        **kw,
+    ):
         super().__init__(rows, per_page, **kw)
         self.table = rows.table
         self.projects = rows.data.data  # the table's queryset, filtered and ordered
