@@ -59,6 +59,7 @@ def test_a_page_by_plan_is_the_page_of_the_sorted_table(
     from workplans.views import paging
 
     monkeypatch.setattr(paging, "UNION_GROUPS", union)
+    monkeypatch.setattr(paging, "SORTED_ROWS", 0)  # these groups are small: union them anyway
     params = {"per_page": 25}
     if sort:
         params["sort"] = sort

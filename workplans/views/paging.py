@@ -94,8 +94,10 @@ def area_counts(projects: QuerySet) -> dict:
         return {number: int(n) for number, n in cursor.fetchall()}
 
 
-# A page spanning at most this many groups reads each group's part on its own (UNION ALL).
+# A page spanning at most this many groups, holding more than SORTED_ROWS rows between them,
+# reads each group's part on its own (UNION ALL); fewer rows are read and sorted in one query.
 UNION_GROUPS = 3
+SORTED_ROWS = 2_000
 
 
 class GroupPaginator(Paginator):
@@ -180,10 +182,12 @@ class GroupPaginator(Paginator):
             seen += size
         start, size = bottom - (first or 0), top - bottom
         compound = connection.features.supports_slicing_ordering_in_compound
-        if 1 < len(shown) <= UNION_GROUPS and compound:
+        held = sum(counts.get(group, 0) for group in shown)
+        if 1 < len(shown) <= UNION_GROUPS and held > SORTED_ROWS and compound:
             # Each group's part in one query (UNION ALL): within one group the database walks
-            # an index in the table's order, where across large groups it would sort them all.
-            # A page of more, smaller groups (plans of a few projects) has few rows to sort.
+            # an index in the table's order, where across large groups (areas of 40,000
+            # projects) it would sort them all. A page of smaller groups (plans of a few
+            # hundred projects) has few rows to sort, and one query costs a third to compile.
             parts = []
             for index, group in enumerate(shown):
                 offset = start if index == 0 else 0
