@@ -60,21 +60,27 @@ def walked_counts(projects: QuerySet, plans: list, needed: int) -> dict[int, int
     rows are counted (PostgreSQL: one recursive query, each step counting one plan's rows
     through the plan's index): the pages up to there, without counting every row."""
     matches, params = projects.order_by().values("plan_id").query.sql_with_params()
+    # The plans' ids as one array literal, named once: as a list, psycopg2 would send an
+    # ARRAY[…] of a thousand expressions for the planner to fold, ten times the walk's time.
+    # OFFSET 0 keeps the step's count one subquery, though two columns read it.
     sql = f"""
-        WITH RECURSIVE walk (i, plan_id, n, total) AS (
+        WITH RECURSIVE listed (plans) AS (SELECT %s::bigint[]),
+        walk (i, plan_id, n, total) AS (
             SELECT 0, NULL::bigint, 0::bigint, 0::bigint
             UNION ALL
             SELECT w.i + 1, step.plan_id, step.n, w.total + step.n
             FROM walk w CROSS JOIN LATERAL (
-                SELECT (%s::bigint[])[w.i + 1] AS plan_id,
-                    (SELECT COUNT(*) FROM ({matches}) m
-                     WHERE m.plan_id = (%s::bigint[])[w.i + 1]) AS n
+                SELECT p.plan_id,
+                    (SELECT COUNT(*) FROM ({matches}) m WHERE m.plan_id = p.plan_id) AS n
+                FROM (SELECT (SELECT plans FROM listed)[w.i + 1] AS plan_id) p
+                OFFSET 0
             ) step
             WHERE w.total < %s AND w.i < %s
         )
         SELECT plan_id, n FROM walk WHERE i > 0 AND n > 0"""
+    listed = "{" + ",".join(str(int(plan)) for plan in plans) + "}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [plans, *params, plans, needed, len(plans)])
+        cursor.execute(sql, [listed, *params, needed, len(plans)])
         return dict(cursor.fetchall())
 
 
