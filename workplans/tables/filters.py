@@ -176,6 +176,19 @@ class ProjectFilter(TableFilterSet):
             return None
         return value, self.form.fields[name].labels[value]
 
+    def led_count(self) -> int | None:
+        """How many projects the chosen lead country leads, if no other filter is chosen (else
+        None): its rows in the lead countries' table (one per project and country), which is
+        what the table's rows number, where counting the projects joins them all to it."""
+        if not self.is_bound or not self.form.is_valid():
+            return None
+        data = self.form.cleaned_data
+        chosen = [name for name in self.filters if data.get(name) not in (None, "", [], ())]
+        if chosen != ["lead_country"]:
+            return None
+        country = next(c for c in self.countries if c.code == data["lead_country"])
+        return Project.lead_countries.through.objects.filter(country=country).count()
+
     def filter_status(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         # The status the rows show: at the end of the as-of day, if one is asked for.
         return queryset.filter(**{f"{status_field(queryset)}__in": value})

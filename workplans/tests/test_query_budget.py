@@ -38,6 +38,7 @@ TABLE_VIEWS = [
     "?sort=status_changed_at",
     "?status=planned&status=ongoing",
     "?lead_country=VN&sort=-year",
+    "?lead_country=VN&page=2",
     "?area=2&year=2022",
     "?q=Project&per_page=50",
     "?body=one&plan={plan}",

@@ -95,6 +95,65 @@ def test_a_page_by_plan_is_the_page_of_the_sorted_table(
     assert len(seen) == len(set(seen)) and page > 1
 
 
+@pytest.mark.parametrize("sort", ["", "-plan"])
+@pytest.mark.parametrize("walked", [0, 1000])  # pages found by counting every plan, or walking
+def test_a_lead_countrys_pages_by_plan_are_the_sorted_tables(
+    client, plans, sort, walked, monkeypatch
+):
+    from workplans.views import paging
+
+    monkeypatch.setattr(paging, "WALKED_ROWS", walked)
+    ordering = PLAN_ORDER if not sort else [_reverse(key) for key in PLAN_ORDER]
+    expected = listed_projects().filter(lead_countries__code="JP").order_by(*ordering)
+    expected = [p.pk for p in stable(expected)]
+    original = paging.GroupPaginator.__init__
+
+    def small_pages(self, rows, per_page, **kwargs):  # pages of 3: many pages, plans crossed
+        original(self, rows, 3, **kwargs)
+
+    monkeypatch.setattr(paging.GroupPaginator, "__init__", small_pages)
+    seen, page = [], 1
+    while True:
+        params = {"lead_country": "JP", "page": page, "sort": sort or "plan"}
+        response = client.get("/projects/", params)
+        table = response.context["table"]
+        assert (
+            table.paginator.count
+            == len(expected)
+            == Project.objects.filter(lead_countries__code="JP").count()
+        )
+        seen += codes(response)
+        if page >= table.paginator.num_pages:
+            break
+        page += 1
+    assert seen == expected and page > 2
+
+
+def test_a_lead_countrys_count_alone_is_read_from_its_lead_rows(client, plans, viet_nam):
+    from workplans.tables.filters import ProjectFilter
+
+    lone = make_project(WorkPlan.objects.first(), "NOLEAD")  # led by nobody: never counted
+    assert not lone.lead_countries.exists()
+    for code in ("JP", "VN"):
+        led = ProjectFilter({"lead_country": code}, queryset=listed_projects())
+        assert (
+            led.led_count()
+            == led.qs.count()
+            == Project.objects.filter(lead_countries__code=code).count()
+        )
+    # Another filter beside it, or none, or an unknown country: the rows are counted as usual.
+    for data in (
+        {"lead_country": "JP", "status": ["planned"]},
+        {"lead_country": "JP", "q": "X0"},
+        {"lead_country": "JP", "plan": "a"},
+        {"lead_country": "JP", "body": "one"},
+        {"lead_country": "JP", "year": "2021"},
+        {},
+        {"lead_country": "ZZ"},
+    ):
+        assert ProjectFilter(data, queryset=listed_projects()).led_count() is None, data
+
+
 def _reverse(key: str) -> str:
     return key[1:] if key.startswith("-") else f"-{key}"
 
