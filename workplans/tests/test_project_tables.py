@@ -131,6 +131,23 @@ def test_page_size_and_page_live_in_the_url(client, plans):
     assert 'name="per_page"' in html
 
 
+@pytest.mark.parametrize("sort", ["", "-title", "priority_area"])  # by plan, plain, by area
+def test_a_page_past_the_last_or_not_a_number_shows_the_first_counted_once(client, plans, sort):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("workplans:project_list")
+    first = client.get(url, {"sort": sort})
+    with CaptureQueriesContext(connection) as on_first:
+        client.get(url, {"sort": sort})
+    for page in ("999", "abc"):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, {"sort": sort, "page": page})
+        assert response.context["table"].page.number == 1
+        assert codes(response) == codes(first)
+        assert len(captured) == len(on_first)  # the rows are not counted again for page 1
+
+
 def test_an_oversized_page_size_is_refused_not_served(client, plans):
     response = client.get(reverse("workplans:project_list"), {"per_page": 100000})
     assert response.status_code == 200

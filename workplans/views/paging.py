@@ -276,4 +276,4 @@ def paginate(
     try:
         table.paginate(page=request.GET.get("page", 1), **options)
     except (EmptyPage, PageNotAnInteger):
-        table.paginate(page=1, **options)
+        table.page = table.paginator.page(1)  # the same paginator: the rows are counted once
