@@ -32,7 +32,8 @@ def row_leads(record: Project) -> list:
 
 class ProjectTable(tables.Table):
     code = tables.Column(linkify=True)
-    lead_countries = tables.Column(verbose_name=_("Lead countries"))
+    # Drawn from the record (render_lead_countries): never "empty", no manager read per row.
+    lead_countries = tables.Column(verbose_name=_("Lead countries"), empty_values=())
     priority_area = tables.Column(verbose_name=_("Area"), accessor=AREA, order_by=AREA)
     # Drawn from the record (render_status), so never "empty": the tag need not read a label.
     status = tables.Column(empty_values=())
