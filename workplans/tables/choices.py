@@ -14,6 +14,7 @@ from django_filters.fields import ChoiceField
 
 from ..localize import in_vietnamese, localized
 from ..models import Country, WorkPlan
+from . import widgets
 
 PLAN_OPTIONS = 60
 
@@ -50,6 +51,8 @@ def countries() -> list[Country]:
 
 class ListedChoiceField(ChoiceField):
     """A choice among `valid` (value → label), of which only some are listed as options."""
+
+    widget = widgets.Select
 
     def __init__(self, *args, valid: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

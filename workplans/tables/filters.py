@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Body, Country, Project, ReportingRound, WorkPlan
 from ..querysets import status_field
 from ..rounds import outstanding
-from . import choices
+from . import choices, widgets
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = PAGE_SIZES[0]
@@ -23,6 +23,7 @@ class TableForm(forms.Form):
         choices=[(size, size) for size in PAGE_SIZES],
         coerce=int,
         required=False,
+        widget=widgets.Select,
         empty_value=DEFAULT_PAGE_SIZE,  # type: ignore[arg-type]  # stubs want str; int is what coerce yields
     )
 
@@ -107,7 +108,7 @@ class ProjectFilter(TableFilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"),
         choices=Project.Status.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
         method="filter_status",
     )
     lead_country = choices.ListedChoiceFilter(
@@ -148,6 +149,7 @@ class ProjectFilter(TableFilterSet):
                 field_name="priority_area__number",
                 choices=area_choices(plan),
                 empty_label=_("Any area"),
+                widget=widgets.Select,
             )
             return
         self.catalogue = catalogue = choices.plan_catalogue() if catalogue is None else catalogue
@@ -265,12 +267,14 @@ class PlanFilter(TableFilterSet):
         to_field_name="code",
         queryset=Body.objects.all(),
         empty_label=_("Any body"),
+        widget=widgets.Select,
     )
     period = django_filters.ChoiceFilter(
         label=_("Period"),
         choices=plan_periods(),
         method="filter_period",
         empty_label=_("Any period"),
+        widget=widgets.Select,
     )
 
     class Meta:
