@@ -178,18 +178,37 @@ class ProjectFilter(TableFilterSet):
             return None
         return value, self.form.fields[name].labels[value]
 
-    def led_count(self) -> int | None:
-        """How many projects the chosen lead country leads, if no other filter is chosen (else
-        None): its rows in the lead countries' table (one per project and country), which is
-        what the table's rows number, where counting the projects joins them all to it."""
+    def _chosen(self) -> list[str] | None:
+        """The filters chosen (None if the form is not valid)."""
         if not self.is_bound or not self.form.is_valid():
             return None
         data = self.form.cleaned_data
-        chosen = [name for name in self.filters if data.get(name) not in (None, "", [], ())]
-        if chosen != ["lead_country"]:
-            return None
-        country = next(c for c in self.countries if c.code == data["lead_country"])
-        return Project.lead_countries.through.objects.filter(country=country).count()
+        return [name for name in self.filters if data.get(name) not in (None, "", [], ())]
+
+    def listed_plans(self) -> list[int]:
+        """The ids of the catalogue's plans whose projects the table may list, in order: the
+        chosen body's or the chosen plan, else all of them."""
+        data = self.form.cleaned_data if self._chosen() is not None else {}
+        body, slug = data.get("body"), data.get("plan")
+        return [
+            plan.pk
+            for plan in self.catalogue
+            if (not body or plan.body_code == body) and (not slug or plan.slug == slug)
+        ]
+
+    def quick_count(self) -> int | None:
+        """How many projects the table lists, if one filter alone is chosen that a cheaper
+        query counts than counting them plan by plan (else None): a lead country's, by its
+        rows in the lead countries' table (one per project and country), where counting the
+        projects joins every one of them to it; a body's, by one COUNT."""
+        chosen = self._chosen()
+        if chosen == ["lead_country"]:
+            code = self.form.cleaned_data["lead_country"]
+            country = next(c for c in self.countries if c.code == code)
+            return Project.lead_countries.through.objects.filter(country=country).count()
+        if chosen == ["body"]:
+            return self.qs.order_by().count()
+        return None
 
     def filter_status(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         # The status the rows show: at the end of the as-of day, if one is asked for.

@@ -67,9 +67,9 @@ def project_list(request: HttpRequest, slug: str | None = None) -> HttpResponseB
         return listing.export(request, table, filterset, export_format, export)
 
     searched = valid and bool(filterset.form.cleaned_data.get("q"))
-    plans = [p.pk for p in filterset.catalogue]
-    # Across plans, now: a lead country's projects alone are counted from its lead rows.
-    total = filterset.led_count if plan is None and as_of is None else None
+    plans = filterset.listed_plans()
+    # Across plans, now: a lead country's projects alone, or a body's, counted more cheaply.
+    total = filterset.quick_count if plan is None and as_of is None else None
     paging.paginate(request, table, filterset.page_size, plans, searched=searched, total=total)
     context = {
         "plan": plan,
