@@ -2,9 +2,9 @@
 
 Run by bench/run.py (`.venv/bin/python -m bench.run`) once the data is generated. Each page
 is fetched in-process by Django's test client, a Secretariat user logged in: one warm-up,
-one run with the queries captured (their count, and the row query for EXPLAIN), then seven
-timed runs without capture (median). A page whose warm-up takes over 15 s is timed by the
-captured run alone.
+one run with the queries captured (their count, and the row query for EXPLAIN); then seven
+rounds, each requesting every page once without capture (a page's figure: the median of its
+seven). A page whose warm-up takes over 15 s is timed by the captured run alone.
 
 Floors, measured in the same run: for the dashboard, /progress/ and the annexes one
 aggregate SQL giving the same counts; for /projects/ pages the one SQL that reads the same
@@ -42,8 +42,8 @@ from bench.sql import (
 )
 
 SLOW_WARMUP = 15.0
-# Timed runs of a page (their median is its figure): this machine's speed varies from one
-# request to the next by a third: of three runs, two slow ones made the figure.
+# Timed runs of a page (their median is its figure), in rounds over all pages: this machine's
+# speed varies by a third from one request, and from one minute, to the next.
 TIMED_RUNS = 7
 EXPLAIN_LINES = 15
 
@@ -189,17 +189,23 @@ def floor_seconds(floor: str | PageFloor) -> float:
     return median_seconds(run)
 
 
-def measure(client, page: Page, *, pdf: bool) -> None:
+@dataclass
+class Fetched:
+    """A page's warm-up and its captured run: what the report prints beside the times."""
+
+    response: object
+    size: int
+    queries: list[dict]
+    warmup: float
+    captured_time: float
+    times: list[float]
+
+
+def prepare(client, page: Page) -> Fetched:
+    """A warm-up request, then one with its queries captured."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    if page.path.endswith("/pdf/") and not pdf:
-        print(f"{page.name:45} skipped: PDF output is not installed here (ReportLab, DejaVu fonts)")
-        record(
-            "pages",
-            Result(page.name, "skipped (no PDF output)", ms(page.goal) and f"≤ {ms(page.goal)}"),
-        )
-        return
     started = time.perf_counter()
     fetch(client, page.path)  # the warm-up
     warmup = time.perf_counter() - started
@@ -208,15 +214,26 @@ def measure(client, page: Page, *, pdf: bool) -> None:
         started = time.perf_counter()
         response, size = fetch(client, page.path)
         captured_time = time.perf_counter() - started
-    captured_sql = captured.captured_queries  # the next request's signal clears the log
-    queries = len(captured_sql)
-    times = [captured_time]  # a slow page is timed once, with its queries captured
-    if warmup <= SLOW_WARMUP:
-        times = []
-        for _ in range(TIMED_RUNS):
+    # The next request's signal clears the log: keep the captured queries now.
+    return Fetched(response, size, captured.captured_queries, warmup, captured_time, [])
+
+
+def time_rounds(client, fetched: dict[str, tuple[Page, Fetched]]) -> None:
+    """TIMED_RUNS rounds, each requesting every page once: a slow spell of this machine is
+    shared by all pages instead of falling on the few measured during it. A page whose
+    warm-up took over SLOW_WARMUP is timed by its captured run alone."""
+    timed = [(page, state) for page, state in fetched.values() if state.warmup <= SLOW_WARMUP]
+    for _ in range(TIMED_RUNS):
+        for page, state in timed:
             started = time.perf_counter()
             fetch(client, page.path)
-            times.append(time.perf_counter() - started)
+            state.times.append(time.perf_counter() - started)
+
+
+def report(page: Page, state: Fetched) -> None:
+    """The page's line (and EXPLAIN), and its summary row."""
+    response, size, queries = state.response, state.size, len(state.queries)
+    times = state.times or [state.captured_time]
     runs = len(times)
     median = statistics.median(times)
     floor = floor_seconds(page.floor) if page.floor else None
@@ -247,7 +264,7 @@ def measure(client, page: Page, *, pdf: bool) -> None:
         ),
     )
     if page.explain:
-        chosen = to_explain(captured_sql)
+        chosen = to_explain(state.queries)
         if not chosen:
             print("    (no SELECT on workplans_project captured)")
         for label, sql in chosen:
@@ -280,9 +297,21 @@ def run(*, country: str = "VN") -> None:
     section("Pages (test client, Secretariat logged in; figure ÷ floor in brackets)")
     client = logged_in_client()
     pdf = pdf_available()
+    fetched: dict[str, tuple[Page, Fetched]] = {}
     for page in pages(plan.slug, project.pk, country):
+        if page.path.endswith("/pdf/") and not pdf:
+            print(
+                f"{page.name:45} skipped: PDF output is not installed here (ReportLab, DejaVu fonts)"
+            )
+            goal = ms(page.goal) and f"≤ {ms(page.goal)}"
+            record("pages", Result(page.name, "skipped (no PDF output)", goal))
+            continue
         try:
-            measure(client, page, pdf=pdf)
+            fetched[page.name] = (page, prepare(client, page))
         except Exception as error:  # a page that fails is reported, the others still run
             print(f"{page.name:45} FAILED: {type(error).__name__}: {error}")
             record("pages", Result(page.name, f"error: {type(error).__name__}", ok=False))
+    print(f"(timing {TIMED_RUNS} rounds of the {len(fetched)} pages …)", flush=True)
+    time_rounds(client, fetched)
+    for page, state in fetched.values():
+        report(page, state)
