@@ -143,8 +143,8 @@ class GroupPaginator(Paginator):
         # counts the plans' rows in order only as far as that page (walked_counts).
         walks = groups is not None and connection.vendor == "postgresql"
         self.cap = cap if walks else None
-        # How to count the rows by a cheaper query (a lead country's alone), if there is one:
-        # the first pages then count the plans' rows only as far as themselves too.
+        # How to count the rows by a cheaper query (a lead country's or a body's alone), if
+        # there is one: the first pages then count the plans' rows only as far as themselves.
         self.counter = total if walks else None
 
     @cached_property
