@@ -42,3 +42,11 @@ def test_a_weak_key_is_refused_at_start_up_with_the_deploy_checks_words(key):
 def test_a_strong_key_starts():
     result = start("Xq7-" + "abcdefghijklmnopqrstuvwxyz0123456789" + "ABCDEFGHIJKLMN")
     assert result.returncode == 0, result.stderr
+
+
+def test_the_checks_of_the_database_in_use_find_nothing_to_warn_about(db):
+    """On SQLite too (which keeps a covering index's keys and leaves its INCLUDE columns to
+    PostgreSQL), `manage.py check --database default` and runserver print no warning."""
+    from django.core.management import call_command
+
+    call_command("check", databases=["default"], fail_level="WARNING")
