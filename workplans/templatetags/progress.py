@@ -108,7 +108,7 @@ def progress_bar(progress) -> str:
         ),
     )
     if not progress.total:
-        rects = format_html('<rect class="seg-empty" width="1" height="1"></rect>')
+        rects = mark_safe('<rect class="seg-empty" width="1" height="1"></rect>')
     return format_html(
         '<svg class="bar" viewBox="0 0 {} 1" preserveAspectRatio="none" role="img" '
         'aria-label="{}">{}</svg>',
