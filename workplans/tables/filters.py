@@ -64,15 +64,23 @@ class TableFilterSet(FreshFilterSet):
             return self.form.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
         return DEFAULT_PAGE_SIZE
 
-    def describe(self) -> list[tuple[str, str]]:
-        """The filters in use, as (label, value) in words: for export titles and headings."""
+    def in_use(self) -> list[str]:
+        """The names of the filters given a value, in the form's order (none if the form is
+        not valid)."""
         if not self.is_bound or not self.form.is_valid():
             return []
+        data = self.form.cleaned_data
+        return [
+            name
+            for name in self.form.fields
+            if name in self.filters and data.get(name) not in (None, "", [], ())
+        ]
+
+    def describe(self) -> list[tuple[str, str]]:
+        """The filters in use, as (label, value) in words: for export titles and headings."""
         described = []
-        for name, field in self.form.fields.items():
-            value = self.form.cleaned_data.get(name)
-            if name not in self.filters or value in (None, "", [], ()):
-                continue
+        for name in self.in_use():
+            field, value = self.form.fields[name], self.form.cleaned_data[name]
             if isinstance(field, choices.ListedChoiceField):
                 text = field.labels[value]
             elif isinstance(field, forms.ModelChoiceField):
@@ -178,17 +186,10 @@ class ProjectFilter(TableFilterSet):
             return None
         return value, self.form.fields[name].labels[value]
 
-    def _chosen(self) -> list[str] | None:
-        """The filters chosen (None if the form is not valid)."""
-        if not self.is_bound or not self.form.is_valid():
-            return None
-        data = self.form.cleaned_data
-        return [name for name in self.filters if data.get(name) not in (None, "", [], ())]
-
     def listed_plans(self) -> list[int]:
         """The ids of the catalogue's plans whose projects the table may list, in order: the
         chosen body's or the chosen plan, else all of them."""
-        data = self.form.cleaned_data if self._chosen() is not None else {}
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
         body, slug = data.get("body"), data.get("plan")
         return [
             plan.pk
@@ -201,10 +202,9 @@ class ProjectFilter(TableFilterSet):
         query counts than counting them plan by plan (else None): a lead country's, by its
         rows in the lead countries' table (one per project and country), where counting the
         projects joins every one of them to it; a body's, by one COUNT."""
-        chosen = self._chosen()
+        chosen = self.in_use()
         if chosen == ["lead_country"]:
-            code = self.form.cleaned_data["lead_country"]
-            country = next(c for c in self.countries if c.code == code)
+            country = self._country(self.form.cleaned_data["lead_country"])
             return Project.lead_countries.through.objects.filter(country=country).count()
         if chosen == ["body"]:
             return self.qs.order_by().count()
@@ -214,9 +214,12 @@ class ProjectFilter(TableFilterSet):
         # The status the rows show: at the end of the as-of day, if one is asked for.
         return queryset.filter(**{f"{status_field(queryset)}__in": value})
 
+    def _country(self, code: str) -> Country:
+        """The country of a valid lead-country choice (read with the form's choices)."""
+        return next(c for c in self.countries if c.code == code)
+
     def filter_lead_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        country = next(c for c in self.countries if c.code == value)
-        return queryset.filter(lead_countries=country)
+        return queryset.filter(lead_countries=self._country(value))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

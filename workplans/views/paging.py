@@ -127,7 +127,7 @@ class GroupPaginator(Paginator):
         groups=None,
         counts=None,
         cap=None,
-        total=None,
+        counter=None,
         empty=None,
         **kw,
     ):
@@ -145,7 +145,7 @@ class GroupPaginator(Paginator):
         self.cap = cap if walks else None
         # How to count the rows by a cheaper query (a lead country's or a body's alone), if
         # there is one: the first pages then count the plans' rows only as far as themselves.
-        self.counter = total if walks else None
+        self.counter = counter if walks else None
 
     @cached_property
     def _counted(self) -> int | None:
@@ -258,18 +258,18 @@ def paginate(
     plans: list[int] | None = None,
     counts: dict[int, int] | None = None,
     searched: bool = False,
-    total: Callable[[], int | None] | None = None,
+    counter: Callable[[], int | None] | None = None,
 ) -> None:
     """Paginate `table`. Sorted by plan or by area, group by group (GroupPaginator): the
     plans through `plans` (their ids, in order), holding `counts` projects each if known.
     The rows of a text search (`searched`) are counted up to SEARCH_CAP (by plan: on
-    PostgreSQL); `total`: counts the rows by a cheaper query, if there is one (None if
+    PostgreSQL); `counter`: counts the rows by a cheaper query, if there is one (None if
     not): by plan, on PostgreSQL, the first pages then count no plan beyond themselves."""
     sort = table.order_by[0] if table.order_by else ""
     name, reverse = sort.removeprefix("-"), sort.startswith("-")
     options: dict = {"per_page": per_page}
     if plans and name in BY_PLAN:
-        grouped: dict = {"field": "plan_id", "groups": plans, "counts": counts, "total": total}
+        grouped: dict = {"field": "plan_id", "groups": plans, "counts": counts, "counter": counter}
         if searched:
             grouped["cap"] = SEARCH_CAP
         options.update(paginator_class=GroupPaginator, reverse=reverse, **grouped)

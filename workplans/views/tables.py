@@ -69,8 +69,8 @@ def project_list(request: HttpRequest, slug: str | None = None) -> HttpResponseB
     searched = valid and bool(filterset.form.cleaned_data.get("q"))
     plans = filterset.listed_plans()
     # Across plans, now: a lead country's projects alone, or a body's, counted more cheaply.
-    total = filterset.quick_count if plan is None and as_of is None else None
-    paging.paginate(request, table, filterset.page_size, plans, searched=searched, total=total)
+    counter = filterset.quick_count if plan is None and as_of is None else None
+    paging.paginate(request, table, filterset.page_size, plans, searched=searched, counter=counter)
     context = {
         "plan": plan,
         "filter": filterset,
