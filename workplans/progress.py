@@ -1,5 +1,6 @@
 """Progress arithmetic, in one place: counted totals and percentages per status."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -57,7 +58,19 @@ class Progress:
             offset += count
         return entries
 
+    @classmethod
+    def sum(cls, parts: Iterable["Progress"]) -> "Progress":
+        """The counts of `parts` added up, status by status (a body's thousand plans)."""
+        totals = dict.fromkeys(NAMES, 0)
+        for part in parts:
+            for name in NAMES:
+                totals[name] += getattr(part, name)
+        return cls(**totals)
+
     def __add__(self, other: "Progress") -> "Progress":
         return Progress(
             **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
         )
+
+
+NAMES: tuple[str, ...] = tuple(f.name for f in fields(Progress))

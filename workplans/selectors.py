@@ -1,15 +1,19 @@
 """Reads for the pages: plans with their figures, grouped by body, in a constant number of queries."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from itertools import groupby
+from operator import attrgetter
+from typing import Generic, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.db.models import Count, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from .models import Body, Country, Profile, Project, StatusReport, StatusSubmission, WorkPlan
-from .progress import Progress
+from .progress import NAMES, Progress
 from .provenance import Basis
 from .querysets import (
     ProjectQuerySet,
@@ -22,15 +26,30 @@ from .querysets import (
 )
 from .statuses import COUNTED
 
+NOTHING = Progress()  # frozen: every plan with nothing added shares it
+
 # Up to this many plans, their projects are counted by naming their ids (progress_of).
 MANY_PLANS = 5000
 
 
+class PlanRow(NamedTuple):
+    """What a body's total needs of a plan. The dashboard reads every plan as these and whole
+    plans only for its cards: a thousand rows take a third of the time of as many models."""
+
+    pk: int
+    body_id: int
+    end_year: int
+    report_pk: int | None
+
+
+P = TypeVar("P", bound=WorkPlan | PlanRow)
+
+
 @dataclass
-class PlanProgress:
+class PlanProgress(Generic[P]):
     """A plan's figures: live (counted from its projects) and/or the latest reported ones."""
 
-    plan: WorkPlan
+    plan: P
     live: Progress | None
     reported: Progress | None
     report: StatusReport | None
@@ -71,7 +90,7 @@ class PlanProgress:
         return bool(self.basis == Basis.LIVE and self.reported and self.live != self.reported)
 
 
-def few(plans) -> list[WorkPlan]:
+def few(plans: Iterable[P]) -> list[P]:
     """The plans of a body a dashboard card shows: a few, those still running first, each
     group in the dashboard's order (the latest first)."""
     this_year = timezone.localdate().year
@@ -80,16 +99,16 @@ def few(plans) -> list[WorkPlan]:
 
 
 @dataclass
-class BodyProgress:
+class BodyProgress(Generic[P]):
     body: Body
-    plans: list[PlanProgress] = field(default_factory=list)
+    plans: list[PlanProgress[P]] = field(default_factory=list)
 
-    @property
+    @cached_property
     def total(self) -> Progress:
-        return sum((p.figures for p in self.plans if p.figures), Progress())
+        return Progress.sum(p.figures for p in self.plans if p.figures)
 
-    @property
-    def shown(self) -> list[PlanProgress]:
+    @cached_property
+    def shown(self) -> list[PlanProgress[P]]:
         """The plans a dashboard card shows (few())."""
         chosen = {plan.pk for plan in few(p.plan for p in self.plans)}
         return [p for p in self.plans if p.plan.pk in chosen]
@@ -114,7 +133,9 @@ class _Counts:
 
     @staticmethod
     def progress(counts: dict) -> Progress:
-        return Progress(**{status.value: counts.get(status, 0) for status in COUNTED})
+        if not counts:
+            return NOTHING
+        return Progress(**{name: counts.get(name, 0) for name in NAMES})
 
 
 def progress_of(
@@ -177,37 +198,59 @@ def progress_of(
     ]
 
 
-def dashboard_bodies(
-    plans: WorkPlanQuerySet | None = None, as_of: date | None = None, history: bool = False
-):
-    """Plans with their figures (as of a day, if given), grouped by body in display order.
+# The dashboard's order: bodies as they rank, each one's latest plans first.
+DASHBOARD_ORDER = ("body__position", "body__short_name", "-start_year")
 
-    With `history`, also the reports of the plans a dashboard card shows (BodyProgress.shown),
-    for their trends: read with the latest reports, in the same query.
-    """
-    plans = (plans if plans is not None else WorkPlan.objects.all()).order_by(
-        "body__position", "body__short_name", "-start_year"
-    )
-    rows = list(plans.with_reports(as_of))
-    shown = [plan.pk for _, group in groupby(rows, key=lambda p: p.body) for plan in few(group)]
-    wanted = Q(pk__in=[row.report_pk for row in rows if row.report_pk])
-    if history:
-        wanted |= Q(plan__in=shown)
-    reports = list(
-        StatusReport.objects.filter(wanted).select_related("plan", "meeting", "recorded_by")
-    )
-    progress = progress_of(rows, as_of, plans.values("pk"), reports={r.pk: r for r in reports})
-    bodies = [
+
+def dashboard_bodies(
+    plans: WorkPlanQuerySet | None = None, as_of: date | None = None
+) -> list[BodyProgress[WorkPlan]]:
+    """Plans with their figures (as of a day, if given), grouped by body in display order."""
+    plans = (plans if plans is not None else WorkPlan.objects.all()).order_by(*DASHBOARD_ORDER)
+    progress = progress_of(list(plans.with_reports(as_of)), as_of, plans.values("pk"))
+    return [
         BodyProgress(body=body, plans=list(items))
         for body, items in groupby(progress, key=lambda p: p.plan.body)
     ]
-    if not history:
-        return bodies
-    by_plan: dict[int, list[StatusReport]] = {}
+
+
+def dashboard_cards(
+    as_of: date | None = None,
+) -> tuple[list[BodyProgress[WorkPlan | PlanRow]], dict[int, list[StatusReport]]]:
+    """Every body's figures for the dashboard (as of a day, if given), in display order, and
+    the reports of the plans its cards show (BodyProgress.shown), for their trends.
+
+    A body's total adds up the figures of all its plans, but a card shows a few: the others
+    are read as PlanRow, and whole plans (with their bodies) only for the cards. The reports
+    are the plans' latest and the cards' plans' others, in one query.
+    """
+    plans = WorkPlan.objects.order_by(*DASHBOARD_ORDER).with_reports(as_of)
+    rows = [PlanRow(*row) for row in plans.values_list(*PlanRow._fields)]
+    shown = [
+        plan.pk for _, group in groupby(rows, key=attrgetter("body_id")) for plan in few(group)
+    ]
+    cards = WorkPlan.objects.select_related("body").in_bulk(shown)
+    reports = list(
+        StatusReport.objects.filter(
+            Q(pk__in=[row.report_pk for row in rows if row.report_pk]) | Q(plan__in=shown)
+        ).select_related("meeting", "recorded_by")
+    )
+    figures: list[PlanProgress[WorkPlan | PlanRow]] = progress_of(
+        rows, as_of, WorkPlan.objects.values("pk"), reports={r.pk: r for r in reports}
+    )
+    for progress in figures:
+        if progress.plan.pk in cards:
+            progress.plan = cards[progress.plan.pk]
+    bodies = []
+    for _, items in groupby(figures, key=lambda p: p.plan.body_id):
+        group = list(items)
+        body = cards[next(p.plan.pk for p in group if p.plan.pk in cards)].body
+        bodies.append(BodyProgress(body=body, plans=group))
+    history: dict[int, list[StatusReport]] = {}
     for report in reports:
-        if report.plan_id in shown:
-            by_plan.setdefault(report.plan_id, []).append(report)
-    return bodies, by_plan
+        if report.plan_id in cards:
+            history.setdefault(report.plan_id, []).append(report)
+    return bodies, history
 
 
 def latest_proposals(plan: WorkPlan, pending: int) -> list[Project]:

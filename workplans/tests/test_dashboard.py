@@ -2,13 +2,15 @@
 
 import itertools
 import re
+from datetime import date
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from workplans.models import Country, Project, WorkPlan
+from workplans.models import Country, Meeting, Project, StatusReport, WorkPlan
+from workplans.progress import Progress
 
 from .conftest import make_body, make_meeting, make_plan, make_report
 
@@ -180,3 +182,62 @@ def test_anonymous_visitors_get_a_copy_of_the_figures_for_a_few_seconds(
     settings.ACCSM_PUBLIC_CACHE_SECONDS = 0
     Project.objects.filter(plan=plan, code="P002").update(status=S.COMPLETED)
     assert completion(client)[0] == "100.0 %"
+
+
+@pytest.mark.parametrize("as_of", [None, date(2023, 1, 1)])
+def test_the_cards_read_every_plan_light_and_agree_with_the_progress_table(
+    sources, settings, as_of
+):
+    """The dashboard reads whole plans only for its cards; every other plan is a PlanRow. Its
+    bodies' totals, dates and plan counts are still those of the progress table's reads, on
+    the sources' figures: reported only, live, and a report plus an adoption since."""
+    from workplans.provenance import sum_note
+    from workplans.selectors import PlanRow, dashboard_bodies, dashboard_cards
+    from workplans.services import proposal_adopt
+
+    from .conftest import make_user
+
+    seminar = Project.objects.get(code="JP-2023-SEM")
+    head3 = Meeting.objects.get(body__code="accsm-plus-3", kind=Meeting.Kind.HEAD_PLUS_3)
+    proposal_adopt(
+        project=seminar, meeting=head3, by=make_user("sec", "Secretariat"), expected_version=1
+    )
+    # A body of three plans, of which a card shows the current one: behind it, a plan with a
+    # report of more projects than it itemizes, and a plan counted live.
+    body = make_body("more")
+    make_plan(body, "more-now", statuses=[S.ONGOING], start_year=2026)
+    reported = make_plan(body, "more-reported", statuses=[S.COMPLETED], start_year=2011)
+    make_report(reported, make_meeting(body, day="2014-08-02"), completed=2, planned=1)
+    make_plan(body, "more-live", statuses=[S.COMPLETED, S.PLANNED, S.PROPOSED], start_year=2006)
+    settings.ACCSM_DASHBOARD_PLANS = 1
+    today = date(2026, 12, 1)
+    cards, history = dashboard_cards(as_of)
+    table = dashboard_bodies(as_of=as_of)
+    assert [group.body for group in cards] == [group.body for group in table]
+    light = 0
+    for card, row in zip(cards, table, strict=True):
+        assert card.total == row.total
+        assert sum_note(card.plans, today) == sum_note(row.plans, today)
+        assert [p.plan.pk for p in card.plans] == [p.plan.pk for p in row.plans]
+        assert [p.plan for p in card.shown] == [p.plan for p in row.shown]
+        assert [(p.figures, p.basis) for p in card.plans] == [
+            (p.figures, p.basis) for p in row.plans
+        ]
+        light += sum(isinstance(p.plan, PlanRow) for p in card.plans)
+        with CaptureQueriesContext(connection) as queries:
+            assert [p.plan.body for p in card.shown] == [card.body]
+        assert not queries
+    assert light == WorkPlan.objects.count() - len(cards)
+    # The trends' reports: every report of each plan a card shows, and of no other plan.
+    shown = [p.plan.pk for group in cards for p in group.shown]
+    assert {pk: set(history.get(pk, [])) for pk in shown} == {
+        pk: set(StatusReport.objects.filter(plan=pk)) for pk in shown
+    }
+    assert set(history) <= set(shown) and history
+    assert any(p.basis == "report_plus" for group in cards for p in group.plans) is (as_of is None)
+    [more] = [group for group in cards if group.body == body]
+    if as_of is None:  # the report's figures and the projects' live counts, of two dates
+        assert more.total == Progress(completed=3, ongoing=1, planned=2)
+        assert "2 August 2014" in sum_note(more.plans, today)
+    else:  # the projects were created after that day: the report alone
+        assert more.total == Progress(completed=2, planned=1)

@@ -19,7 +19,7 @@ from ..permissions import (
 )
 from ..reconcile import reconcile
 from ..selectors import (
-    dashboard_bodies,
+    dashboard_cards,
     latest_proposals,
     pending_proposals,
     plan_projects,
@@ -54,7 +54,7 @@ def dashboard_figures(request: HttpRequest, as_of) -> str:
 
 
 def _render_figures(request: HttpRequest, as_of) -> str:
-    bodies, history = dashboard_bodies(as_of=as_of, history=True)
+    bodies, history = dashboard_cards(as_of)
     # The proposals pending now: the sum of the plans' figures, unless they are of a past day.
     proposals = pending_proposals()
     if as_of:
