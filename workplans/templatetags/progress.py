@@ -21,12 +21,17 @@ register = template.Library()
 @register.filter
 def pct(value) -> str:
     """22.6 → '22.6 %' in the active locale's number format; None → '—' (nothing counted)."""
+    return _pct(value, _decimal_separator(get_language()))
+
+
+def _pct(value, separator: str) -> str:
+    """pct() with the locale's decimal mark given: asked once by whoever writes many."""
     if value is None:
         return "—"
     if isinstance(value, Decimal) and value.as_tuple().exponent == -1:
         # A percentage of progress.percent(): its one decimal place, in the locale's mark
         # (number_format costs more than the rest of a thousand-row annex together).
-        return f"{str(value).replace('.', _decimal_separator(get_language()))} %"
+        return f"{str(value).replace('.', separator)} %"
     return f"{number_format(value, 1)} %"
 
 
@@ -150,10 +155,11 @@ def annex_rows(rows, body=None, query: str = "") -> str:
     lists every one of its plans (a thousand rows drew in half a second)."""
     if not rows:
         return format_html('<tr><td colspan="9">{}</td></tr>', _("No work plans match."))
-    return mark_safe("\n".join(_annex_row(row, body, query) for row in rows))  # noqa: S308 (rows of _annex_row)
+    separator = _decimal_separator(get_language())
+    return mark_safe("\n".join(_annex_row(row, body, query, separator) for row in rows))  # noqa: S308 (rows of _annex_row)
 
 
-def _annex_row(row, body, query: str) -> str:
+def _annex_row(row, body, query: str, separator: str) -> str:
     name = _html(row.label)
     if row.kind == "plan" and not body:
         name = f'{name}<br><span class="pct">{_html(row.body.short_name)}</span>'
@@ -171,7 +177,7 @@ def _annex_row(row, body, query: str) -> str:
     if row.segments:
         figures = "".join(
             f'<td class="num" data-figure="{_html(s["status"])}">{_html(whole(s["count"]))} '
-            f'<span class="pct">({_html(pct(s["percent"]))})</span></td>'
+            f'<span class="pct">({_html(_pct(s["percent"], separator))})</span></td>'
             for s in row.segments
         )
     else:
