@@ -5,6 +5,8 @@ from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
+from django.utils.functional import Promise
+
 from .statuses import COUNTED, ProjectStatus
 
 
@@ -76,4 +78,6 @@ class Progress:
 NAMES: tuple[str, ...] = tuple(f.name for f in fields(Progress))
 # The counted statuses with their (lazy) labels, in display order: a thousand-row annex
 # reads them for every row.
-LABELLED: tuple[tuple[str, str], ...] = tuple((status.value, status.label) for status in COUNTED)
+LABELLED: tuple[tuple[str, Promise | str], ...] = tuple(
+    (status.value, status.label) for status in COUNTED
+)
