@@ -1,13 +1,22 @@
 """Cursor pagination whose bad input is a 400 naming the parameter. DRF's cursor is plain
 base64 (a client could forge any position, and a position of the wrong type would reach the
 database), answers a malformed one with a 404 and silently caps a huge page size: here the
-cursor is signed, and both are a 400."""
+cursor is signed, and both are a 400.
 
+A cursor holds every key of the sort of the row it follows (the last key is the id), not
+DRF's first key and an offset among the rows sharing it: sorted by plan, a body's 200,000
+projects share their first key (the body's position), and past DRF's offset cap (1,000)
+its pages repeated the same rows and never reached the rest.
+"""
+
+import json
 from base64 import b64decode
 from binascii import Error as Base64Error
+from datetime import date
 from urllib import parse
 
 from django.core import signing
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import Cursor as Position
@@ -57,15 +66,98 @@ class Cursor(CursorPagination):
             offset = int(tokens.get("o", ["0"])[0])
             reverse = bool(int(tokens.get("r", ["0"])[0]))
             position = tokens.get("p", [None])[0]
+            held = json.loads(position or "null")
+            # Every cursor given out holds its sort and keys, with no offset (nor one of an
+            # older version of the API, which held the first key alone).
+            if offset or not isinstance(held, dict) or not isinstance(held.get("keys"), list):
+                raise ValueError(position)
         except (signing.BadSignature, Base64Error, UnicodeDecodeError, ValueError) as error:
             raise ValidationError(
                 {self.cursor_query_param: [_("Not a cursor this API gave out: follow “next”.")]}
             ) from error
-        offset = max(0, min(offset, self.offset_cutoff))
-        # The stubs say int; DRF keeps the position as the text of the first sort key.
+        # The stubs say int; the position here is the JSON of the sort and its keys.
         return Position(offset=offset, reverse=reverse, position=position)  # type: ignore[arg-type]
 
     def get_ordering(self, request, queryset, view) -> tuple:
         """The view's sort (`sort_ordering`), if it has one; else by id."""
         ordering = getattr(view, "sort_ordering", None)
         return tuple(ordering) if ordering else self.ordering
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """A page of rows after the cursor's (before it, going back), in the sort's order."""
+        self.request, self.page_size = request, self.get_page_size(request)
+        self.base_url = request.build_absolute_uri()
+        self.ordering = self.get_ordering(request, queryset, view)
+        self.cursor = cursor = self.decode_cursor(request)
+        back = bool(cursor and cursor.reverse)
+        rows = queryset.order_by(*(_reversed(self.ordering) if back else self.ordering))
+        if cursor is not None:
+            rows = rows.filter(beyond(self.ordering, self._keys_of(cursor), back))
+        results = list(rows[: self.page_size + 1])
+        self.page = results[: self.page_size]
+        more = len(results) > self.page_size
+        if back:
+            self.page.reverse()
+        self.has_next = cursor is not None if back else more
+        self.has_previous = more if back else cursor is not None
+        self.display_page_controls = (self.has_next or self.has_previous) and bool(self.template)
+        return self.page
+
+    def get_next_link(self) -> str | None:
+        return self._link(self.has_next, -1, reverse=False)
+
+    def get_previous_link(self) -> str | None:
+        return self._link(self.has_previous, 0, reverse=True)
+
+    def _link(self, wanted: bool | None, index: int, reverse: bool) -> str | None:
+        if not wanted:
+            return None
+        if self.page:
+            keys = [_plain(getattr(self.page[index], name.lstrip("-"))) for name in self.ordering]
+            position = json.dumps({"sort": list(self.ordering), "keys": keys})
+        else:  # nothing beyond the cursor now: back (or on) from the same place
+            assert self.cursor is not None  # an empty page has a link only from a cursor
+            position = str(self.cursor.position)
+        # The stubs say int; the position here is the JSON of the sort and its keys.
+        cursor = Position(offset=0, reverse=reverse, position=position)  # type: ignore[arg-type]
+        return self.encode_cursor(cursor)
+
+    def _keys_of(self, cursor: Position) -> list:
+        """The keys a cursor holds, if it was given out for this sort (else a 400)."""
+        held = json.loads(str(cursor.position))
+        if held.get("sort") != list(self.ordering) or len(held["keys"]) != len(self.ordering):
+            raise ValidationError(
+                {
+                    self.cursor_query_param: [
+                        _("This cursor is of another sort: follow “next” from the first page.")
+                    ]
+                }
+            )
+        return held["keys"]
+
+
+def _reversed(ordering: tuple) -> tuple:
+    return tuple(name[1:] if name.startswith("-") else f"-{name}" for name in ordering)
+
+
+def _plain(value):
+    """A key as JSON holds it: a day or an instant in ISO 8601, to the microsecond."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def beyond(ordering: tuple, keys: list, back: bool = False) -> Q:
+    """The rows after `keys` in `ordering` (before them, if `back`), compared key by key: a
+    later first key, or the same and a later second, and so on. The first key's range is
+    also given on its own, so that an index on it finds the rows."""
+    after: Q | None = None
+    same = Q()
+    for name, key in zip(ordering, keys, strict=True):
+        field = name.lstrip("-")
+        lookup = "lt" if name.startswith("-") != back else "gt"
+        step = same & Q(**{f"{field}__{lookup}": key})
+        after = step if after is None else after | step
+        same &= Q(**{field: key})
+    assert after is not None  # a sort has a key at least (the id)
+    first = ordering[0].lstrip("-")
+    lookup = "lte" if ordering[0].startswith("-") != back else "gte"
+    return Q(**{f"{first}__{lookup}": keys[0]}) & after

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import (
     DateTimeField,
     F,
+    IntegerField,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -86,7 +87,9 @@ def _nulls(field: str):
     position with it."""
     largest = connection.features.nulls_order_largest
     if field in ("year", "priority_area__number", "plan__start_year"):
-        return Coalesce(field, Value(32767 if largest else -1))
+        # Output as a plain integer: a key outside the field's own range (-1 for a positive
+        # field) would make Django drop the cursor's comparisons with it as never true.
+        return Coalesce(field, Value(32767 if largest else -1), output_field=IntegerField())
     return Coalesce(field, Value(FUTURE if largest else NEVER), output_field=DateTimeField())
 
 
