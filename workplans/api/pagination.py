@@ -91,8 +91,11 @@ class Cursor(CursorPagination):
         self.cursor = cursor = self.decode_cursor(request)
         back = bool(cursor and cursor.reverse)
         rows = queryset.order_by(*(_reversed(self.ordering) if back else self.ordering))
-        if cursor is not None:
-            rows = rows.filter(beyond(self.ordering, self._keys_of(cursor), back))
+        keys = None if cursor is None else self._keys_of(cursor)
+        if keys is not None:
+            rows = rows.filter(beyond(self.ordering, keys, back))
+        if hasattr(view, "narrow"):  # the view knows where the page's rows are, if it can
+            rows = view.narrow(rows, keys, back, self.page_size + 1)
         results = list(rows[: self.page_size + 1])
         self.page = results[: self.page_size]
         more = len(results) > self.page_size

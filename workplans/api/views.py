@@ -33,6 +33,8 @@ from ..models import (
 from ..querysets import status_field
 from ..selectors import listed_projects, progress_of
 from ..tables.filters import PlanFilter, ProjectFilter
+from ..tables.projects import BY_PLAN
+from ..views.paging import WALKED_PLANS, walked_counts
 from . import serializers
 from .access import as_of
 
@@ -93,6 +95,10 @@ def _nulls(field: str):
     return Coalesce(field, Value(FUTURE if largest else NEVER), output_field=DateTimeField())
 
 
+# Sorted by plan, the plan's id is the fifth key (sort_keys).
+PLAN_KEY = 4
+
+
 def sort_keys(name: str, status: str) -> list[tuple]:
     """The table's sort `name` as keys (expression, descending, fixed): `fixed` keys keep
     their direction when the sort is reversed (the tables put projects without a lead
@@ -126,6 +132,14 @@ SORTS = (
 )
 
 
+class KeptFilterBackend(DjangoFilterBackend):
+    """The filters, kept on the view once applied (ProjectViewSet.narrow reads their plans)."""
+
+    def get_filterset(self, request, queryset, view):
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -143,15 +157,39 @@ class ProjectViewSet(ReadOnly):
     """Projects and activities, filtered and sorted as the project tables are."""
 
     serializer_class = serializers.ProjectSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [KeptFilterBackend]
     filterset_class = ProjectFilter
     sort_ordering: tuple[str, ...] = ()
+    sort = "plan"
+    filterset: ProjectFilter | None = None
+
+    def narrow(self, rows, keys: list | None, back: bool, needed: int):
+        """Sorted by plan, on PostgreSQL: the rows of the plans that hold the page, found by
+        counting the rows of the filters' plans one plan after another in the sort's order,
+        from the cursor's (paging.walked_counts), up to `needed` rows. The database then
+        sorts a few plans' rows, not every row (a page took 600 ms at 200,000 projects). A
+        page that would walk more than WALKED_PLANS plans is read as it is."""
+        name = self.sort.removeprefix("-")
+        if name not in BY_PLAN or connection.vendor != "postgresql" or self.filterset is None:
+            return rows
+        plans = self.filterset.listed_plans()
+        if self.sort.startswith("-") != back:
+            plans.reverse()
+        if keys is not None:
+            if keys[PLAN_KEY] not in plans:  # its plan is gone (or was never listed)
+                return rows
+            plans = plans[plans.index(keys[PLAN_KEY]) :]
+        walked = plans[:WALKED_PLANS]
+        counts = walked_counts(rows, walked, needed)
+        if sum(counts.values()) < needed and len(walked) < len(plans):
+            return rows  # sparse: the page lies beyond the plans walked
+        return rows.filter(plan_id__in=list(counts))
 
     def get_queryset(self):
         projects = listed_projects(as_of(self.request))
         if self.action != "list":
             return projects
-        sort = self.request.query_params.get("sort", "plan")
+        self.sort = sort = self.request.query_params.get("sort", "plan")
         name = sort.removeprefix("-")
         if name not in SORTS:
             raise ValidationError(

@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import Token
 
 from workplans.models import Project, StatusChange, WorkPlan
 from workplans.selectors import listed_projects, plan_progress
+from workplans.tables.filters import ProjectFilter
 from workplans.tables.projects import ProjectListTable
 from workplans.views import listing
 
@@ -217,6 +218,46 @@ def test_pages_reach_every_row_where_thousands_share_the_first_key(client, rf, d
     table = ProjectListTable(listed_projects())
     RequestConfig(rf.get("/projects/", {"sort": sort}), paginate=False).configure(table)
     assert [row["code"] for row in rows] == [p.code for p in listing.stable(table.data.data)]
+
+
+@pytest.mark.parametrize("walked", [50, 1])
+@pytest.mark.parametrize(
+    "params", [{}, {"sort": "-plan"}, {"sort": "body", "status": ["planned"]}, {"body": "two"}]
+)
+def test_pages_by_plan_found_by_walking_the_plans_are_the_tables(
+    client, rf, db, monkeypatch, walked, params
+):
+    """On PostgreSQL a page sorted by plan reads only the plans that hold it, found by counting
+    their rows in order from the cursor's; a page beyond WALKED_PLANS plans (1 here: most
+    pages) is read as it is. Both give the tables' order, forwards and back, empty plans
+    and a filter included."""
+    from workplans.api import views
+
+    from .conftest import make_body
+
+    monkeypatch.setattr(views, "WALKED_PLANS", walked)
+    bodies = [make_body("one"), make_body("two", position=1)]
+    sizes = [0, 3, 1, 0, 5, 2, 4]
+    for i, size in enumerate(sizes):
+        statuses = [S.PLANNED if j % 2 else S.ONGOING for j in range(size)]
+        make_plan(bodies[i % 2], f"plan-{i}", statuses=statuses, start_year=2010 + i % 3)
+    request = rf.get("/projects/", params)
+    filterset = ProjectFilter(request.GET, queryset=listed_projects())
+    assert filterset.form.is_valid()
+    table = ProjectListTable(filterset.qs)
+    RequestConfig(request, paginate=False).configure(table)
+    expected = [p.code + p.plan.slug for p in listing.stable(table.data.data)]
+    with CaptureQueriesContext(connection) as queries:
+        rows = read_all(client, "/api/v1/projects/", page_size=2, **params)
+    assert [row["code"] + row["plan"] for row in rows] == expected
+    walks = sum("WITH RECURSIVE" in query["sql"] for query in queries)
+    assert bool(walks) is (connection.vendor == "postgresql")
+    # Back from the last page to the first, page by page.
+    pages = [client.get("/api/v1/projects/", {"page_size": 2, **params}).json()]
+    while pages[-1]["next"]:
+        pages.append(client.get(pages[-1]["next"]).json())
+    for later, earlier in zip(pages[:0:-1], pages[-2::-1], strict=True):
+        assert client.get(later["previous"]).json()["results"] == earlier["results"]
 
 
 def test_previous_goes_back_page_by_page_and_a_cursor_keeps_its_sort(client, varied):
