@@ -164,7 +164,9 @@ def progress_of(
     for plan_id, status, adopted_day, number in project_counts(
         list(counts) if named else plans, as_of
     ):
-        plan = counts[plan_id]
+        plan = counts.get(plan_id)
+        if plan is None:  # a plan added since the plans were read: listed by the next read
+            continue
         if adopted_day is not None:
             # Adopted after the latest report (and by the as-of day): added to its figures.
             report_until = until.get(plan_id)

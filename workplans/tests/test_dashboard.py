@@ -241,3 +241,17 @@ def test_the_cards_read_every_plan_light_and_agree_with_the_progress_table(
         assert "2 August 2014" in sum_note(more.plans, today)
     else:  # the projects were created after that day: the report alone
         assert more.total == Progress(completed=2, planned=1)
+
+
+def test_a_plan_added_between_the_plans_and_their_counts_is_left_to_the_next_read(db):
+    """The plans and their projects' counts are two queries: a plan added (with projects)
+    between them is counted by the second but not listed by the first, and is left out
+    rather than failing the page."""
+    from workplans.selectors import progress_of
+
+    body = make_body()
+    first = make_plan(body, "first", statuses=[S.PLANNED])
+    rows = list(WorkPlan.objects.with_reports())
+    make_plan(body, "added", statuses=[S.COMPLETED])
+    [progress] = progress_of(rows, None, WorkPlan.objects.values("pk"))
+    assert progress.plan == first and progress.live == Progress(planned=1)
