@@ -70,9 +70,7 @@ class Progress:
         return cls(**totals)
 
     def __add__(self, other: "Progress") -> "Progress":
-        return Progress(
-            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
-        )
+        return Progress.sum((self, other))
 
 
 NAMES: tuple[str, ...] = tuple(f.name for f in fields(Progress))

@@ -75,6 +75,7 @@ class Cursor(CursorPagination):
             raise ValidationError(
                 {self.cursor_query_param: [_("Not a cursor this API gave out: follow “next”.")]}
             ) from error
+        self.held = held  # its sort and keys, read once (_keys_of)
         # The stubs say int; the position here is the JSON of the sort and its keys.
         return Position(offset=offset, reverse=reverse, position=position)  # type: ignore[arg-type]
 
@@ -91,7 +92,7 @@ class Cursor(CursorPagination):
         self.cursor = cursor = self.decode_cursor(request)
         back = bool(cursor and cursor.reverse)
         rows = queryset.order_by(*(_reversed(self.ordering) if back else self.ordering))
-        keys = None if cursor is None else self._keys_of(cursor)
+        keys = None if cursor is None else self._keys_of()
         if keys is not None:
             rows = rows.filter(beyond(self.ordering, keys, back))
         if hasattr(view, "narrow"):  # the view knows where the page's rows are, if it can
@@ -125,9 +126,9 @@ class Cursor(CursorPagination):
         cursor = Position(offset=0, reverse=reverse, position=position)  # type: ignore[arg-type]
         return self.encode_cursor(cursor)
 
-    def _keys_of(self, cursor: Position) -> list:
-        """The keys a cursor holds, if it was given out for this sort (else a 400)."""
-        held = json.loads(str(cursor.position))
+    def _keys_of(self) -> list:
+        """The keys the request's cursor holds, if it was given out for this sort (else a 400)."""
+        held = self.held
         if held.get("sort") != list(self.ordering) or len(held["keys"]) != len(self.ordering):
             raise ValidationError(
                 {
