@@ -57,6 +57,10 @@ class Page:
     explain: bool = False
 
 
+# The API's sorts on a column that may be empty, each with a figure of their own.
+API_SORTS = ("?sort=-year", "?sort=-status_changed_at", "?sort=priority_area")
+
+
 def pages(plan_slug: str, project_pk: int, country: str) -> list[Page]:
     """Every page the issue names, with its time goal (None: the query goal only)."""
     filters = [
@@ -111,6 +115,8 @@ def pages(plan_slug: str, project_pk: int, country: str) -> list[Page]:
         Page("/projects/<pk>/", f"/projects/{project_pk}/"),
         Page("/api/v1/plans/", "/api/v1/plans/"),
         Page("/api/v1/projects/", "/api/v1/projects/"),
+        # By the column's index (the area's number: by area number), empty values apart.
+        *[Page(f"/api/v1/projects/{q}", f"/api/v1/projects/{q}") for q in API_SORTS],
     ]
 
 

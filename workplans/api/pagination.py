@@ -12,10 +12,13 @@ its pages repeated the same rows and never reached the rest.
 import json
 from base64 import b64decode
 from binascii import Error as Base64Error
+from collections.abc import Mapping
 from datetime import date
+from types import MappingProxyType
 from urllib import parse
 
 from django.core import signing
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
@@ -93,11 +96,19 @@ class Cursor(CursorPagination):
         back = bool(cursor and cursor.reverse)
         rows = queryset.order_by(*(_reversed(self.ordering) if back else self.ordering))
         keys = None if cursor is None else self._keys_of()
-        if keys is not None:
-            rows = rows.filter(beyond(self.ordering, keys, back))
-        if hasattr(view, "narrow"):  # the view knows where the page's rows are, if it can
-            rows = view.narrow(rows, keys, back, self.page_size + 1)
-        results = list(rows[: self.page_size + 1])
+        nullable: dict[str, str] = getattr(view, "sort_nullable", {})
+        # The first key's values, if the view lists them (few, on another table: areas).
+        values = view.sort_values() if hasattr(view, "sort_values") else None
+        parts = beyond(self.ordering, keys, back, nullable, values)
+        results: list = []
+        for part in parts:  # mostly one query; two where a page reaches the next part
+            wanted = self.page_size + 1 - len(results)
+            if wanted <= 0:
+                break
+            chosen = rows.filter(part)
+            if hasattr(view, "narrow"):  # the view knows where the page's rows are, if it can
+                chosen = view.narrow(chosen, keys, back, wanted)
+            results += chosen[:wanted]
         self.page = results[: self.page_size]
         more = len(results) > self.page_size
         if back:
@@ -149,19 +160,93 @@ def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def beyond(ordering: tuple, keys: list, back: bool = False) -> Q:
-    """The rows after `keys` in `ordering` (before them, if `back`), compared key by key: a
-    later first key, or the same and a later second, and so on. The first key's range is
-    also given on its own, so that an index on it finds the rows."""
+def beyond(
+    ordering: tuple,
+    keys: list | None,
+    back: bool = False,
+    nullable: Mapping[str, str] = MappingProxyType({}),
+    values=None,
+) -> list[Q]:
+    """The rows after `keys` in `ordering` (before them, if `back`; every row if `keys` is
+    None), as parts to read one after another until a page is full: a later first key, or
+    the same and a later second, and so on. A key of a `nullable` field may be None: empty
+    values sort where this database sorts NULLs (PostgreSQL: after every value; SQLite:
+    before), as the tables; `nullable` gives the lookup that finds them (an area's number
+    is empty where a project has no area, which the index on its area finds).
+
+    The first key's empty values are a part of their own, so that no part says "or empty"
+    of the first key: each is then a range of the index on it (a year's projects, and then
+    those without a year), where one "or" had PostgreSQL read every row before the cursor.
+    Given the first key's `values` (few: the area numbers), each value is a part of its own
+    (SPLIT_VALUES of them, then the rest together): its rows come by the next key's index."""
+    name = ordering[0]
+    field, ascending = name.lstrip("-"), name.startswith("-") == back
+    empties_last = connection.features.nulls_order_largest == ascending
+    empty = _empty(field, nullable)
+    empties = [empty] if field in nullable else []
+    if keys is None:  # from the first row
+        if values is None:
+            return [Q()]
+        later = _later(field, None, ascending, values, nullable)
+        return [*later, *empties] if empties_last else [*empties, *later]
+    key, rest = keys[0], _after(ordering[1:], keys[1:], back, nullable)
+    if key is None:  # among the rows with no first key
+        within = [] if rest is None else [empty & rest]
+        return (
+            within if empties_last else [*within, *_later(field, None, ascending, values, nullable)]
+        )
+    if values is None:
+        lookup = "gt" if ascending else "lt"
+        after = Q(**{f"{field}__{lookup}": key})
+        if rest is not None:
+            after |= Q(**{field: key}) & rest
+        # The first key's range on its own too, so that an index on it finds the rows.
+        parts = [Q(**{f"{field}__{lookup}e": key}) & after]
+    else:
+        within = [] if rest is None else [Q(**{field: key}) & rest]
+        parts = [*within, *_later(field, key, ascending, values, nullable)]
+    return [*parts, *empties] if empties_last else parts
+
+
+# Of a first key's values, this many are read one by one, the rest together.
+SPLIT_VALUES = 2
+
+
+def _later(field: str, key, ascending: bool, values, nullable: Mapping[str, str]) -> list[Q]:
+    """The rows whose `field` is a value after `key` (any value if None), in that order:
+    as one range, or, given the `values`, a part per value."""
+    lookup = "gt" if ascending else "lt"
+    if values is None:
+        return [~_empty(field, nullable) if key is None else Q(**{f"{field}__{lookup}": key})]
+    later = sorted((v for v in values if v is not None), reverse=not ascending)
+    if key is not None:
+        later = [v for v in later if (v > key if ascending else v < key)]
+    alone, together = later[:SPLIT_VALUES], later[SPLIT_VALUES:]
+    parts = [Q(**{field: value}) for value in alone]
+    return [*parts, Q(**{f"{field}__in": together})] if together else parts
+
+
+def _empty(field: str, nullable: Mapping[str, str]) -> Q:
+    """The rows whose `field` is empty."""
+    return Q(**{nullable.get(field, f"{field}__isnull"): True})
+
+
+def _after(ordering: tuple, keys: list, back: bool, nullable: Mapping[str, str]) -> Q | None:
+    """The rows after `keys` in `ordering`, among those equal on every key before (None:
+    no row can be, with no key left or past the last empty value)."""
     after: Q | None = None
     same = Q()
     for name, key in zip(ordering, keys, strict=True):
-        field = name.lstrip("-")
-        lookup = "lt" if name.startswith("-") != back else "gt"
-        step = same & Q(**{f"{field}__{lookup}": key})
-        after = step if after is None else after | step
-        same &= Q(**{field: key})
-    assert after is not None  # a sort has a key at least (the id)
-    first = ordering[0].lstrip("-")
-    lookup = "lte" if ordering[0].startswith("-") != back else "gte"
-    return Q(**{f"{first}__{lookup}": keys[0]}) & after
+        field, ascending = name.lstrip("-"), name.startswith("-") == back
+        empties_last = connection.features.nulls_order_largest == ascending
+        empty = _empty(field, nullable)
+        if key is None:
+            step = None if empties_last else ~empty
+        else:
+            step = Q(**{f"{field}__{'gt' if ascending else 'lt'}": key})
+            if field in nullable and empties_last:
+                step |= empty
+        if step is not None:
+            after = same & step if after is None else after | (same & step)
+        same &= empty if key is None else Q(**{field: key})
+    return after

@@ -1,16 +1,10 @@
 """The API's endpoints: read-only, a constant number of queries per request whatever the
 page size, the tables' filters and sorts, `as_of` as on the pages."""
 
-from datetime import UTC, datetime
+from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import (
-    DateTimeField,
-    F,
-    IntegerField,
-    Value,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -26,6 +20,7 @@ from ..models import (
     Chairmanship,
     Meeting,
     Milestone,
+    PriorityArea,
     StatusReport,
     Target,
     WorkPlan,
@@ -43,9 +38,6 @@ AS_OF = OpenApiParameter(
     OpenApiTypes.DATE,
     description="Figures at the end of this day (YYYY-MM-DD), rebuilt from the audit trail.",
 )
-# Before and after any recorded change: where a never-updated project's last update sorts.
-NEVER = datetime(1970, 1, 1, tzinfo=UTC)
-FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 class ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -83,42 +75,45 @@ class PlanViewSet(ReadOnly):
         return Response(self.get_serializer(progress_of([plan], as_of(request))[0]).data)
 
 
-def _nulls(field: str):
-    """`field`, its empty values sorting where this database sorts NULLs (PostgreSQL: after
-    everything; SQLite: before), as the tables do, but never null: a cursor compares its
-    position with it."""
-    largest = connection.features.nulls_order_largest
-    if field in ("year", "priority_area__number", "plan__start_year"):
-        # Output as a plain integer: a key outside the field's own range (-1 for a positive
-        # field) would make Django drop the cursor's comparisons with it as never true.
-        return Coalesce(field, Value(32767 if largest else -1), output_field=IntegerField())
-    return Coalesce(field, Value(FUTURE if largest else NEVER), output_field=DateTimeField())
+class Key(NamedTuple):
+    """A key of a sort: `fixed` keeps its direction when the sort is reversed (the tables
+    put projects without a lead country last both ways); a `nullable` one may be empty,
+    and its empty values sort where this database sorts NULLs, as the tables; `empty` is
+    the lookup that finds them, where not the key's own `isnull`."""
+
+    expression: F
+    descending: bool = False
+    fixed: bool = False
+    nullable: bool = False
+    empty: str = ""
 
 
 # Sorted by plan, the plan's id is the fifth key (sort_keys).
 PLAN_KEY = 4
 
 
-def sort_keys(name: str, status: str) -> list[tuple]:
-    """The table's sort `name` as keys (expression, descending, fixed): `fixed` keys keep
-    their direction when the sort is reversed (the tables put projects without a lead
-    country last both ways)."""
+def sort_keys(name: str, status: str) -> list[Key]:
+    """The table's sort `name` as keys. They are columns, compared as they are (never a
+    COALESCE of an empty value): the indexes on them give a page without sorting."""
     by_plan = [
-        (F("plan__body__position"), False, False),
-        (F("plan__body__short_name"), False, False),
-        (_nulls("plan__start_year"), True, False),
-        (F("plan__title"), False, False),
-        (F("plan_id"), False, False),
-        (F("code"), False, False),
+        Key(F("plan__body__position")),
+        Key(F("plan__body__short_name")),
+        Key(F("plan__start_year"), descending=True, nullable=True),
+        Key(F("plan__title")),
+        Key(F("plan_id")),
+        Key(F("code")),
     ]
     keys = {
-        "code": [(F("code"), False, False)],
-        "title": [(F("title"), False, False)],
-        "lead_countries": [(F("lead_key"), False, False)],
-        "priority_area": [(_nulls("priority_area__number"), False, False)],
-        "year": [(_nulls("year"), False, False)],
-        "status": [(F(status), False, False)],
-        "status_changed_at": [(_nulls("last_update"), False, False)],
+        "code": [Key(F("code"))],
+        "title": [Key(F("title"))],
+        "lead_countries": [Key(F("lead_key"))],
+        # No number: no area, which the index on the area finds (not the join's NULL).
+        "priority_area": [
+            Key(F("priority_area__number"), nullable=True, empty="priority_area__isnull")
+        ],
+        "year": [Key(F("year"), nullable=True)],
+        "status": [Key(F(status))],
+        "status_changed_at": [Key(F("last_update"), nullable=True)],
         # Both as the tables (PLAN_ORDER): the plans in the dashboard's order, then codes.
         "body": by_plan,
         "plan": by_plan,
@@ -160,6 +155,7 @@ class ProjectViewSet(ReadOnly):
     filter_backends = [KeptFilterBackend]
     filterset_class = ProjectFilter
     sort_ordering: tuple[str, ...] = ()
+    sort_nullable: dict[str, str] = {}  # noqa: RUF012 (replaced, never changed)
     sort = "plan"
     filterset: ProjectFilter | None = None
 
@@ -185,6 +181,17 @@ class ProjectViewSet(ReadOnly):
             return rows  # sparse: the page lies beyond the plans walked
         return rows.filter(plan_id__in=list(counts))
 
+    def sort_values(self) -> list | None:
+        """Sorted by area, the area numbers of the filters' plans: each number's projects are
+        then read on their own, by the index on their ids (under 3 ms at 200,000 projects),
+        where a sort by the number, on the areas' table, sorted every project (250 ms)."""
+        if self.sort.removeprefix("-") != "priority_area" or self.filterset is None:
+            return None
+        areas = PriorityArea.objects.all()
+        if {"body", "plan"} & set(self.filterset.in_use()):
+            areas = areas.filter(plan__in=self.filterset.listed_plans())
+        return list(areas.order_by().values_list("number", flat=True).distinct())
+
     def get_queryset(self):
         projects = listed_projects(as_of(self.request))
         if self.action != "list":
@@ -202,11 +209,16 @@ class ProjectViewSet(ReadOnly):
             )
         keys = sort_keys(name, status_field(projects))
         reverse = sort.startswith("-")
-        annotations, ordering = {}, []
-        for number, (expression, descending, fixed) in enumerate(keys):
-            annotations[f"sort_{number}"] = expression
-            flipped = descending != (reverse and not fixed)
-            ordering.append(("-" if flipped else "") + f"sort_{number}")
+        annotations, ordering, nullable = {}, [], {}
+        for number, key in enumerate(keys):
+            # Named anew when keys change meaning, so that an older cursor is refused.
+            alias = f"key_{number}"
+            annotations[alias] = key.expression
+            flipped = key.descending != (reverse and not key.fixed)
+            ordering.append(("-" if flipped else "") + alias)
+            if key.nullable:
+                nullable[alias] = key.empty or f"{alias}__isnull"
+        self.sort_nullable = nullable
         # Ties: by id in the direction of the last key, as the tables (views.listing.stable).
         self.sort_ordering = (*ordering, "-pk" if ordering[-1].startswith("-") else "pk")
         return projects.annotate(**annotations)

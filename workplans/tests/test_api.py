@@ -170,15 +170,39 @@ def test_queries_do_not_grow_with_the_page_size(client, varied, plus_three):
     for plan in WorkPlan.objects.all():
         make_report(plan, meeting, completed=1, planned=2)
 
-    def queries(url: str, size: int) -> int:
+    def queries(url: str, size: int, **params) -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(url, {"page_size": size}).status_code == 200
-        return len(captured)
+            response = client.get(url, {"page_size": size, **params})
+        count = len(captured)  # read now: each request empties the connection's log
+        assert response.status_code == 200, response.content
+        # The parameters were read (the sort too): a full page, or every row.
+        rows = len(read_all(client, url, **params))
+        assert len(response.json()["results"]) == min(size, rows) > 0
+        return count
 
     for url in ("/api/v1/projects/", "/api/v1/plans/", "/api/v1/meetings/", "/api/v1/bodies/"):
         assert queries(url, 1) == queries(url, 50), url
-    assert queries("/api/v1/projects/?as_of=2023-01-01&sort=lead_countries", 1) == queries(
-        "/api/v1/projects/?as_of=2023-01-01&sort=lead_countries", 50
+    from django.utils import timezone
+
+    back = {"as_of": timezone.localdate().isoformat(), "sort": "lead_countries"}
+    assert queries("/api/v1/projects/", 1, **back) == queries("/api/v1/projects/", 50, **back)
+    # Sorted by area, each area number is read apart (SPLIT_VALUES of them, then the rest,
+    # then no area): a page spanning them all costs these few queries more, however many
+    # rows they hold.
+    from workplans.api.pagination import SPLIT_VALUES
+    from workplans.models import PriorityArea
+
+    for plan in varied:
+        areas = [PriorityArea.objects.create(plan=plan, number=n, title="A") for n in range(5)]
+        for i, project in enumerate(plan.projects.order_by("pk")):
+            Project.objects.filter(pk=project.pk).update(priority_area=[None, *areas][i % 6])
+    for sort in ("year", "-year", "status_changed_at"):  # from the first row, in one query
+        assert queries("/api/v1/projects/", 1, sort=sort) == queries(
+            "/api/v1/projects/", 50, sort=sort
+        )
+    # Numbers 0 and 1 one by one, 2 to 4 together, then no area.
+    assert queries("/api/v1/projects/", 50, sort="priority_area") == (
+        queries("/api/v1/projects/", 1, sort="priority_area") + SPLIT_VALUES + 1
     )
 
 
@@ -258,6 +282,53 @@ def test_pages_by_plan_found_by_walking_the_plans_are_the_tables(
     pages = [client.get("/api/v1/projects/", {"page_size": 2, **params}).json()]
     while pages[-1]["next"]:
         pages.append(client.get(pages[-1]["next"]).json())
+    for later, earlier in zip(pages[:0:-1], pages[-2::-1], strict=True):
+        assert client.get(later["previous"]).json()["results"] == earlier["results"]
+
+
+@pytest.mark.parametrize("split", [3, 1])
+@pytest.mark.parametrize("page_size", [1, 2, 5])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sort": "year"},
+        {"sort": "-year"},
+        {"sort": "priority_area"},
+        {"sort": "-priority_area"},
+        {"sort": "priority_area", "plan": "api-a"},
+        {"sort": "status_changed_at"},
+        {"sort": "-plan"},
+    ],
+)
+def test_pages_of_a_sort_with_empty_values_are_the_tables_forwards_and_back(
+    client, rf, varied, secretariat, monkeypatch, split, page_size, params
+):
+    """A sort on a column that may be empty (a year, an area, a last update, a plan's start)
+    pages through its values and then its empty ones (or the other way round, as this
+    database sorts NULLs), each read on its own, and sorted by area, each area number on its
+    own (`split` of them, then the rest together): every row once, in the tables' order, and
+    "previous" gives back the page before, across the empty values too."""
+    from workplans.api import pagination
+    from workplans.models import PriorityArea
+
+    monkeypatch.setattr(pagination, "SPLIT_VALUES", split)
+    areas = [
+        PriorityArea.objects.create(plan=varied[0], number=n, title=f"A{n}") for n in (1, 2, 3)
+    ]
+    others = PriorityArea.objects.create(plan=varied[1], number=4, title="B4")
+    for i, project in enumerate(Project.objects.filter(plan__in=varied).order_by("code")):
+        area = [None, *areas][i % 4] if project.plan == varied[0] else [None, others][i % 2]
+        Project.objects.filter(pk=project.pk).update(priority_area=area)
+    request = rf.get("/projects/", params)
+    filterset = ProjectFilter(request.GET, queryset=listed_projects())
+    assert filterset.form.is_valid()
+    table = ProjectListTable(filterset.qs)
+    RequestConfig(request, paginate=False).configure(table)
+    expected = [p.code for p in listing.stable(table.data.data)]
+    pages = [client.get("/api/v1/projects/", {"page_size": page_size, **params}).json()]
+    while pages[-1]["next"]:
+        pages.append(client.get(pages[-1]["next"]).json())
+    assert [row["code"] for page in pages for row in page["results"]] == expected
     for later, earlier in zip(pages[:0:-1], pages[-2::-1], strict=True):
         assert client.get(later["previous"]).json()["results"] == earlier["results"]
 
