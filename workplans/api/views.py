@@ -1,6 +1,8 @@
 """The API's endpoints: read-only, a constant number of queries per request whatever the
 page size, the tables' filters and sorts, `as_of` as on the pages."""
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 from django.db import connection
@@ -155,7 +157,7 @@ class ProjectViewSet(ReadOnly):
     filter_backends = [KeptFilterBackend]
     filterset_class = ProjectFilter
     sort_ordering: tuple[str, ...] = ()
-    sort_nullable: dict[str, str] = {}  # noqa: RUF012 (replaced, never changed)
+    sort_nullable: Mapping[str, str] = MappingProxyType({})
     sort = "plan"
     filterset: ProjectFilter | None = None
 
@@ -211,7 +213,7 @@ class ProjectViewSet(ReadOnly):
         reverse = sort.startswith("-")
         annotations, ordering, nullable = {}, [], {}
         for number, key in enumerate(keys):
-            # Named anew when keys change meaning, so that an older cursor is refused.
+            # Not sort_N, the names of the keys' COALESCE once: its old cursors are refused.
             alias = f"key_{number}"
             annotations[alias] = key.expression
             flipped = key.descending != (reverse and not key.fixed)
