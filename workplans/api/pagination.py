@@ -165,7 +165,7 @@ def beyond(
     keys: list | None,
     back: bool = False,
     nullable: Mapping[str, str] = MappingProxyType({}),
-    values=None,
+    values: list | None = None,
 ) -> list[Q]:
     """The rows after `keys` in `ordering` (before them, if `back`; every row if `keys` is
     None), as parts to read one after another until a page is full: a later first key, or
@@ -212,7 +212,9 @@ def beyond(
 SPLIT_VALUES = 2
 
 
-def _later(field: str, key, ascending: bool, values, nullable: Mapping[str, str]) -> list[Q]:
+def _later(
+    field: str, key, ascending: bool, values: list | None, nullable: Mapping[str, str]
+) -> list[Q]:
     """The rows whose `field` is a value after `key` (any value if None), in that order:
     as one range, or, given the `values`, a part per value."""
     lookup = "gt" if ascending else "lt"

@@ -34,6 +34,27 @@ def read_all(client, url: str, **params) -> list[dict]:
     return results
 
 
+def tables_order(rf, params: dict) -> list[Project]:
+    """The projects the table at /projects/ lists with these filters and sort, in its order."""
+    request = rf.get("/projects/", params)
+    filterset = ProjectFilter(request.GET, queryset=listed_projects())
+    assert filterset.form.is_valid()
+    table = ProjectListTable(filterset.qs)
+    RequestConfig(request, paginate=False).configure(table)
+    return list(listing.stable(table.data.data))
+
+
+def pages_there_and_back(client, **params) -> list[dict]:
+    """Every page from the first, following `next`; each page's `previous` is checked to give
+    back the page before it, from the last to the first."""
+    pages = [client.get("/api/v1/projects/", params).json()]
+    while pages[-1]["next"]:
+        pages.append(client.get(pages[-1]["next"]).json())
+    for later, earlier in zip(pages[:0:-1], pages[-2::-1], strict=True):
+        assert client.get(later["previous"]).json()["results"] == earlier["results"]
+    return pages
+
+
 def test_the_schema_is_valid_openapi(db):
     out = StringIO()
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
@@ -111,14 +132,7 @@ def varied(plus_three, viet_nam, japan, secretariat):
     ],
 )
 def test_projects_come_in_the_tables_order_with_its_filters(client, rf, varied, params):
-    from workplans.tables.filters import ProjectFilter
-
-    request = rf.get("/projects/", params)
-    filterset = ProjectFilter(request.GET, queryset=listed_projects())
-    assert filterset.form.is_valid()
-    table = ProjectListTable(filterset.qs)
-    RequestConfig(request, paginate=False).configure(table)
-    expected = [p.code for p in listing.stable(table.data.data)]
+    expected = [p.code for p in tables_order(rf, params)]
     got = [p["code"] for p in read_all(client, "/api/v1/projects/", page_size=3, **params)]
     assert got == expected
 
@@ -239,9 +253,7 @@ def test_pages_reach_every_row_where_thousands_share_the_first_key(client, rf, d
     Project.objects.filter(code__endswith="1").update(year=2024)
     rows = read_all(client, "/api/v1/projects/", page_size=500, sort=sort)
     assert len({row["code"] for row in rows}) == len(rows) == plan.projects.count()
-    table = ProjectListTable(listed_projects())
-    RequestConfig(rf.get("/projects/", {"sort": sort}), paginate=False).configure(table)
-    assert [row["code"] for row in rows] == [p.code for p in listing.stable(table.data.data)]
+    assert [row["code"] for row in rows] == [p.code for p in tables_order(rf, {"sort": sort})]
 
 
 @pytest.mark.parametrize("walked", [50, 1])
@@ -267,23 +279,14 @@ def test_pages_by_plan_found_by_walking_the_plans_are_the_tables(
         make_plan(bodies[i % 2], f"plan-{i}", statuses=statuses, start_year=2010 + i % 3)
     # A plan whose sources give no start: first among its body's plans, as the tables sort.
     WorkPlan.objects.filter(slug__in=["plan-4", "plan-5"]).update(start_year=None)
-    request = rf.get("/projects/", params)
-    filterset = ProjectFilter(request.GET, queryset=listed_projects())
-    assert filterset.form.is_valid()
-    table = ProjectListTable(filterset.qs)
-    RequestConfig(request, paginate=False).configure(table)
-    expected = [p.code + p.plan.slug for p in listing.stable(table.data.data)]
+    expected = [p.code + p.plan.slug for p in tables_order(rf, params)]
     with CaptureQueriesContext(connection) as queries:
         rows = read_all(client, "/api/v1/projects/", page_size=2, **params)
     assert [row["code"] + row["plan"] for row in rows] == expected
     walks = sum("WITH RECURSIVE" in query["sql"] for query in queries)
     assert bool(walks) is (connection.vendor == "postgresql")
     # Back from the last page to the first, page by page.
-    pages = [client.get("/api/v1/projects/", {"page_size": 2, **params}).json()]
-    while pages[-1]["next"]:
-        pages.append(client.get(pages[-1]["next"]).json())
-    for later, earlier in zip(pages[:0:-1], pages[-2::-1], strict=True):
-        assert client.get(later["previous"]).json()["results"] == earlier["results"]
+    pages_there_and_back(client, page_size=2, **params)
 
 
 @pytest.mark.parametrize("split", [3, 1])
@@ -319,18 +322,9 @@ def test_pages_of_a_sort_with_empty_values_are_the_tables_forwards_and_back(
     for i, project in enumerate(Project.objects.filter(plan__in=varied).order_by("code")):
         area = [None, *areas][i % 4] if project.plan == varied[0] else [None, others][i % 2]
         Project.objects.filter(pk=project.pk).update(priority_area=area)
-    request = rf.get("/projects/", params)
-    filterset = ProjectFilter(request.GET, queryset=listed_projects())
-    assert filterset.form.is_valid()
-    table = ProjectListTable(filterset.qs)
-    RequestConfig(request, paginate=False).configure(table)
-    expected = [p.code for p in listing.stable(table.data.data)]
-    pages = [client.get("/api/v1/projects/", {"page_size": page_size, **params}).json()]
-    while pages[-1]["next"]:
-        pages.append(client.get(pages[-1]["next"]).json())
-    assert [row["code"] for page in pages for row in page["results"]] == expected
-    for later, earlier in zip(pages[:0:-1], pages[-2::-1], strict=True):
-        assert client.get(later["previous"]).json()["results"] == earlier["results"]
+    pages = pages_there_and_back(client, page_size=page_size, **params)
+    rows = [row["code"] for page in pages for row in page["results"]]
+    assert rows == [p.code for p in tables_order(rf, params)]
 
 
 def test_previous_goes_back_page_by_page_and_a_cursor_keeps_its_sort(client, varied):
